@@ -1,0 +1,39 @@
+# Two commands on a fresh machine: `make audit` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    ?= out
+INPUT  ?= sample_data
+
+.PHONY: audit test dev install install-test sample-data benchmark clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Installs are stamped so repeated runs are quick; constraints.txt pins every version.
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+audit: install
+	$(BIN)/abc-audit run --input $(INPUT) --output $(OUT)
+
+test: install-test
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+dev: install
+	mkdir -p .dagster && DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev
+
+sample-data: install
+	$(BIN)/python -m sample_data.generate --out sample_data --patients 2000
+
+clean:
+	rm -rf $(OUT) .$(OUT).work .dagster

@@ -1,0 +1,165 @@
+"""The rule catalogue: one YAML entry per recommendation, for one version of the guideline.
+
+Adding a recommendation means adding an entry under `<catalogue>/rules/`, its SQL file under
+`sql/rules/` and its tests. Entries are data: the pipeline builds one Dagster asset per audited
+rule from them, and docs/rules.md is rendered from them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CATALOGUE_ROOT = Path(__file__).parent
+DEFAULT_CATALOGUE = "cg81_2025_02"
+STATUSES = {"audited", "not_auditable", "retired"}
+UNITS = {"patient", "regimen", "course", "scan", "event"}
+TARGET_KINDS = {"compliance", "do_not", "majority", None}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    section: str
+    guideline_text: str
+    strength: str
+    status: str
+    version: int
+    unit: str | None = None
+    population: str | None = None
+    numerator: str | None = None
+    exclusions: tuple[str, ...] = ()
+    exceptions: tuple[str, ...] = ()
+    insufficient_data: tuple[str, ...] = ()
+    target: str | None = None  # a kind from the configuration's `targets`
+    sql: str | None = None
+    value_sets: tuple[str, ...] = ()
+    parameters: dict[str, Any] = field(default_factory=dict)
+    interpretations: tuple[str, ...] = ()
+    reason: str | None = None  # why a rule is not auditable or retired
+    descriptive_sql: str | None = None  # a figure reported instead of adherence
+    order: int = 0
+
+    @property
+    def asset_name(self) -> str:
+        return "rule_" + re.sub(r"[^a-z0-9]+", "_", self.id.lower())
+
+    @property
+    def is_audited(self) -> bool:
+        return self.status == "audited"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    name: str
+    guideline: str
+    guideline_version: str
+    quality_standard: str
+    version: int
+    rules: tuple[Rule, ...]
+
+    @property
+    def audited_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.is_audited)
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(f"no rule {rule_id!r} in catalogue {self.name}")
+
+
+def _rule_sort_key(rule_id: str) -> tuple:
+    """QS12 statements first, then CG81 by section: 1.1.4 < 1.1.10, 1.3.4a < 1.3.4b."""
+    parts = re.findall(r"\d+|[a-z]+", rule_id.lower())
+    is_cg81 = not rule_id.upper().startswith("QS")
+    return (is_cg81, *[(0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p != "qs"])
+
+
+def _load_rule(path: Path) -> Rule:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    where = f"catalogue entry {path.name}"
+    for key in ("id", "title", "section", "guideline_text", "strength", "status", "version"):
+        if key not in raw:
+            raise ValueError(f"{where}: missing '{key}'")
+    if raw["status"] not in STATUSES:
+        raise ValueError(f"{where}: status must be one of {sorted(STATUSES)}")
+    if raw["status"] == "audited":
+        for key in ("unit", "population", "numerator", "sql"):
+            if not raw.get(key):
+                raise ValueError(f"{where}: an audited rule needs '{key}'")
+        if raw["unit"] not in UNITS:
+            raise ValueError(f"{where}: unit must be one of {sorted(UNITS)}")
+    elif not raw.get("reason"):
+        raise ValueError(f"{where}: a {raw['status']} rule needs a 'reason'")
+    if raw.get("target") not in TARGET_KINDS:
+        raise ValueError(f"{where}: target must be one of {sorted(k for k in TARGET_KINDS if k)} or empty")
+    fields = {k: v for k, v in raw.items() if k in Rule.__dataclass_fields__}
+    unknown = set(raw) - set(Rule.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+    for key in ("exclusions", "exceptions", "insufficient_data", "value_sets", "interpretations"):
+        fields[key] = tuple(raw.get(key) or ())
+    fields["parameters"] = dict(raw.get("parameters") or {})
+    fields["id"] = str(raw["id"])
+    return Rule(**fields)
+
+
+@cache
+def load_catalogue(name: str = DEFAULT_CATALOGUE) -> Catalogue:
+    folder = CATALOGUE_ROOT / name
+    meta = yaml.safe_load((folder / "catalogue.yaml").read_text(encoding="utf-8"))
+    rules = [_load_rule(p) for p in sorted((folder / "rules").glob("*.yaml"))]
+    ids = [r.id for r in rules]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValueError(f"catalogue {name}: duplicate rule ids {duplicates}")
+    ordered = sorted(rules, key=lambda r: _rule_sort_key(r.id))
+    rules = tuple(Rule(**{**r.__dict__, "order": i + 1}) for i, r in enumerate(ordered))
+    return Catalogue(
+        name=name,
+        guideline=meta["guideline"],
+        guideline_version=str(meta["guideline_version"]),
+        quality_standard=meta["quality_standard"],
+        version=int(meta["version"]),
+        rules=rules,
+    )
+
+
+def rule_parameters(rule: Rule, overrides: dict[str, Any]) -> dict[str, Any]:
+    """The rule's window parameters with the configuration's overrides, validated."""
+    params = dict(rule.parameters)
+    for key, value in (overrides.get("parameters") or {}).items():
+        if key not in params:
+            raise ValueError(f"rules.{rule.id}.parameters.{key}: rule {rule.id} has no such parameter "
+                             f"(it has: {', '.join(sorted(params)) or 'none'})")
+        if type(value) is not type(params[key]):
+            raise ValueError(f"rules.{rule.id}.parameters.{key}: expected {type(params[key]).__name__}, got {value!r}")
+        params[key] = value
+    return params
+
+
+def rule_target(rule: Rule, targets: dict[str, float], overrides: dict[str, Any]) -> float | None:
+    if "target" in overrides:
+        value = overrides["target"]
+        if value is not None and not (isinstance(value, (int, float)) and 0 <= value <= 1):
+            raise ValueError(f"rules.{rule.id}.target must be between 0 and 1 or empty, got {value!r}")
+        return value
+    return targets[rule.target] if rule.target else None
+
+
+def validate_rule_overrides(catalogue: Catalogue, overrides: dict[str, Any]) -> None:
+    known = {r.id: r for r in catalogue.rules}
+    for rule_id, override in overrides.items():
+        rule = known.get(str(rule_id))
+        if rule is None:
+            raise ValueError(f"rules.{rule_id}: no such rule in catalogue {catalogue.name}")
+        if not isinstance(override, dict) or set(override) - {"target", "parameters"}:
+            raise ValueError(f"rules.{rule_id}: only 'target' and 'parameters' can be set")
+        rule_parameters(rule, override)
+        rule_target(rule, {"compliance": 0, "do_not": 0, "majority": 0}, override)

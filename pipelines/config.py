@@ -1,0 +1,102 @@
+"""Audit configuration: bundled defaults, overridden by the user's YAML file, validated on load."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.yaml")
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used; the message names the key."""
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    values: dict[str, Any]
+    source: str
+
+    def section(self, name: str) -> dict[str, Any]:
+        return self.values[name]
+
+    @property
+    def latest_valid_date(self) -> dt.date:
+        value = self.values["run"]["latest_valid_date"]
+        return dt.date.today() if value == "today" else value
+
+    def rule_overrides(self, rule_id: str) -> dict[str, Any]:
+        return self.values["rules"].get(rule_id, {})
+
+    def as_manifest(self) -> dict[str, Any]:
+        resolved = copy.deepcopy(self.values)
+        resolved["run"]["latest_valid_date"] = self.latest_valid_date.isoformat()
+        return resolved
+
+
+def _merge(defaults: dict, overrides: dict, path: str) -> dict:
+    merged = copy.deepcopy(defaults)
+    for key, value in overrides.items():
+        where = f"{path}.{key}" if path else str(key)
+        if key not in defaults:
+            raise ConfigError(f"unknown configuration key '{where}'")
+        default = defaults[key]
+        if key in ("rules", "drug_names"):  # open mappings, validated by their owners
+            if not isinstance(value, dict):
+                raise ConfigError(f"'{where}' must be a mapping")
+            merged[key] = value
+        elif isinstance(default, dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"'{where}' must be a mapping")
+            merged[key] = _merge(default, value, where)
+        else:
+            merged[key] = _check_scalar(where, default, value)
+    return merged
+
+
+def _check_scalar(where: str, default: Any, value: Any) -> Any:
+    if where == "run.latest_valid_date":
+        if value == "today" or isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ConfigError(f"'{where}' must be 'today' or a date YYYY-MM-DD, got {value!r}") from None
+    if isinstance(default, bool) or isinstance(value, bool):
+        if type(value) is not type(default):
+            raise ConfigError(f"'{where}' must be {type(default).__name__}, got {value!r}")
+        return value
+    if isinstance(default, (int, float)):
+        if not isinstance(value, (int, float)) or value < 0:
+            raise ConfigError(f"'{where}' must be a non-negative number, got {value!r}")
+        if isinstance(default, int) and not isinstance(value, int):
+            raise ConfigError(f"'{where}' must be a whole number, got {value!r}")
+        return value
+    if not isinstance(value, type(default)):
+        raise ConfigError(f"'{where}' must be {type(default).__name__}, got {value!r}")
+    return value
+
+
+def load_config(path: str | Path | None = None) -> AuditConfig:
+    defaults = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
+    if path is None:
+        return AuditConfig(values=_merge(defaults, {}, ""), source="default")
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"configuration file not found: {path}")
+    try:
+        overrides = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(f"configuration file {path} is not valid YAML: {error}") from None
+    if not isinstance(overrides, dict):
+        raise ConfigError(f"configuration file {path} must hold a mapping of settings")
+    values = _merge(defaults, overrides, "")
+    targets = values["targets"]
+    for key, target in targets.items():
+        if not 0 <= target <= 1:
+            raise ConfigError(f"'targets.{key}' must be between 0 and 1, got {target!r}")
+    return AuditConfig(values=values, source=str(path))

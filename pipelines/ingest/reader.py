@@ -1,0 +1,174 @@
+"""Reads one contract table from the extract folder into DuckDB as text, with its row numbers.
+
+Everything lands as VARCHAR in `raw.<table>` so that a bad value never stops the load: parsing
+and checking the values is the validation stage's job. Lines the CSV parser cannot split into
+the header's columns go to `raw.<table>__rejects` with their line number (never their text).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipelines.ingest.contract import Table, normalise_column_name
+
+SNIFF_BYTES = 1 << 16
+
+
+class ExtractRefused(Exception):
+    """The extract cannot be audited; the message is the one-line reason shown to the user."""
+
+
+@dataclass(frozen=True)
+class LoadedTable:
+    table: str
+    file_name: str | None
+    file_format: str | None
+    sha256: str | None
+    rows_parsed: int
+    rows_rejected: int
+    ignored_columns: tuple[str, ...]
+    missing_optional_columns: tuple[str, ...]
+
+    @property
+    def rows_read(self) -> int:
+        return self.rows_parsed + self.rows_rejected
+
+
+def find_table_file(input_dir: Path, table: str) -> Path | None:
+    candidates = [input_dir / f"{table}.{ext}" for ext in ("csv", "parquet")]
+    present = [p for p in candidates if p.exists() or p.is_symlink()]
+    if len(present) > 1:
+        raise ExtractRefused(f"{table}: both {table}.csv and {table}.parquet are present; keep one")
+    if not present:
+        return None
+    path = present[0]
+    resolved = path.resolve()
+    if input_dir.resolve() not in resolved.parents:
+        raise ExtractRefused(f"{table}: {path.name} links outside the extract folder; copy the file in instead")
+    if not resolved.is_file():
+        raise ExtractRefused(f"{table}: {path.name} is not a readable file")
+    return path
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _csv_encoding(path: Path) -> str:
+    head = path.read_bytes()[:SNIFF_BYTES] if path.stat().st_size < SNIFF_BYTES else _head(path)
+    if b"\x00" in head:
+        raise ExtractRefused(f"{path.name} is not a CSV text file (binary content)")
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as error:
+        # A cut in the middle of a multi-byte character at the sniff boundary is still UTF-8.
+        if error.start >= len(head) - 3:
+            return "utf-8"
+        return "latin-1"
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(SNIFF_BYTES)
+
+
+def read_csv_header(path: Path, encoding: str) -> list[str]:
+    with path.open("r", encoding=encoding, newline="") as handle:
+        first_line = handle.readline()
+    if not first_line.strip():
+        raise ExtractRefused(f"{path.name} is empty: expected a header row")
+    header = next(csv.reader([first_line.lstrip("\ufeff")]))
+    if len(header) == 1 and any(sep in header[0] for sep in (";", "\t", "|")):
+        raise ExtractRefused(f"{path.name} is not comma separated (found one column '{header[0][:60]}')")
+    return header
+
+
+def _normalised_columns(table: Table, header: list[str], file_name: str) -> list[str]:
+    names = [normalise_column_name(h) for h in header]
+    if any(not n for n in names):
+        raise ExtractRefused(f"{table.name}: {file_name} has an empty column name in its header")
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ExtractRefused(f"{table.name}: {file_name} has duplicate columns {', '.join(duplicates)}")
+    missing = [c for c in table.required_columns if c not in names]
+    if missing:
+        raise ExtractRefused(f"{table.name}: required column {', '.join(missing)} missing from {file_name}")
+    return names
+
+
+def _load_csv(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> tuple[list[str], int]:
+    encoding = _csv_encoding(path)
+    columns = _normalised_columns(table, read_csv_header(path, encoding), path.name)
+    column_types = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in columns) + "}"
+    rejects = f"rejects_{table.name}"
+    con.execute(
+        f"""create or replace temp table loaded as select * from read_csv($path,
+            columns = {column_types}, header = true, auto_detect = false, delim = ',',
+            quote = '"', escape = '"', encoding = $encoding, max_line_size = 20000000,
+            store_rejects = true, rejects_table = '{rejects}', rejects_scan = '{rejects}_scan')""",
+        {"path": str(path), "encoding": encoding},
+    )
+    con.execute(
+        f"""create or replace table raw.{table.name}__rejects as
+            select distinct line as source_line, error_type::varchar as error_type, column_name
+            from {rejects} order by source_line""")
+    rejected = con.execute(f"select count(distinct source_line) from raw.{table.name}__rejects").fetchone()[0]
+    return columns, rejected
+
+
+def _load_parquet(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> tuple[list[str], int]:
+    try:
+        described = con.execute("describe select * from read_parquet($path)", {"path": str(path)}).fetchall()
+    except duckdb.Error:
+        raise ExtractRefused(f"{table.name}: {path.name} is not a readable Parquet file") from None
+    source_names = [row[0] for row in described]
+    columns = _normalised_columns(table, source_names, path.name)
+    selects = ", ".join(f'"{src}"::varchar as "{dst}"' for src, dst in zip(source_names, columns))
+    con.execute(f"create or replace temp table loaded as select {selects} from read_parquet($path)",
+                {"path": str(path)})
+    con.execute(f"""create or replace table raw.{table.name}__rejects
+                    (source_line bigint, error_type varchar, column_name varchar)""")
+    return columns, 0
+
+
+def load_raw_table(con: duckdb.DuckDBPyConnection, table: Table, path: Path | None) -> LoadedTable:
+    """Create raw.<table> (all text, plus source_row) from the table's file, or empty if absent."""
+    con.execute("create schema if not exists raw")
+    if path is None:
+        if table.required:
+            raise ExtractRefused(f"required table {table.name} missing: expected {table.name}.csv or {table.name}.parquet")
+        columns, rejected = [], 0
+        con.execute("create or replace temp table loaded as select 1 as _placeholder where false")
+    elif path.suffix == ".csv":
+        columns, rejected = _load_csv(con, table, path)
+    else:
+        columns, rejected = _load_parquet(con, table, path)
+    # Optional columns absent from the file are added empty so later stages see one shape.
+    missing = [c for c in table.column_names if c not in columns]
+    added = ", ".join(f"null::varchar as {c}" for c in missing)
+    present = ", ".join(f'"{c}"' for c in columns)
+    select_list = ", ".join(s for s in ("rowid + 1 as source_row", present, added) if s)
+    con.execute(f"create or replace table raw.{table.name} as select {select_list} from loaded")
+    con.execute("drop table loaded")
+    if path is None:
+        con.execute(f"create or replace table raw.{table.name}__rejects (source_line bigint, error_type varchar, column_name varchar)")
+    rows = con.execute(f"select count(*) from raw.{table.name}").fetchone()[0]
+    return LoadedTable(
+        table=table.name,
+        file_name=path.name if path else None,
+        file_format=path.suffix.lstrip(".") if path else None,
+        sha256=file_sha256(path) if path else None,
+        rows_parsed=rows,
+        rows_rejected=rejected,
+        ignored_columns=tuple(c for c in columns if c not in table.column_names),
+        missing_optional_columns=tuple(c for c in missing if path is not None),
+    )

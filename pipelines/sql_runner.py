@@ -1,0 +1,49 @@
+"""Runs the SQL files under sql/: one statement per file, named `$parameters` bound from a dict."""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import duckdb
+
+from sql import SQL_DIR
+
+_PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_COMMENT = re.compile(r"--[^\n]*")
+
+
+@cache
+def sql_text(relative_path: str) -> str:
+    return (SQL_DIR / relative_path).read_text(encoding="utf-8")
+
+
+def parameters_used(text: str) -> set[str]:
+    return set(_PARAMETER.findall(_COMMENT.sub("", text)))
+
+
+def bind(text: str, params: dict, where: str) -> dict:
+    """DuckDB wants exactly the parameters a statement uses."""
+    used = parameters_used(text)
+    missing = used - set(params)
+    if missing:
+        raise KeyError(f"{where} needs parameters {sorted(missing)}")
+    return {name: params[name] for name in sorted(used)}
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, relative_path: str, params: dict | None = None):
+    text = sql_text(relative_path)
+    return con.execute(text, bind(text, params or {}, relative_path))
+
+
+def create_table(con: duckdb.DuckDBPyConnection, table: str, relative_path: str,
+                 params: dict | None = None) -> int:
+    """`create or replace table <table> as <select in file>`; returns the row count."""
+    text = sql_text(relative_path)
+    con.execute(f"create or replace table {table} as\n{text}", bind(text, params or {}, relative_path))
+    return con.execute(f"select count(*) from {table}").fetchone()[0]
+
+
+def load_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Temporary macros shared by every stage (one `create macro` per file in sql/macros)."""
+    for path in sorted((SQL_DIR / "macros").glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))

@@ -1,0 +1,127 @@
+"""One Great Expectations suite per contract table, written from the contract as data.
+
+Each expectation carries `meta` with the check's name, the column it concerns and the reason a
+failing row is quarantined with; results are matched by that meta, never by position.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+
+from pipelines.ingest.contract import BOOLEAN_FALSE, BOOLEAN_TRUE, Contract, Table
+from pipelines.validate import staging
+
+EARLIEST_DATE = dt.date(1900, 1, 1)
+INTEGER_TEXT = r"^[+-]?\d+(\.0+)?$"
+DECIMAL_TEXT = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
+
+
+ROW_QUARANTINED = "row_quarantined"
+VALUE_SET_TO_UNKNOWN = "value_set_to_unknown"
+
+
+def _expectation(kind: str, column: str, check: str, reason: str, reported_column: str | None = None,
+                 action: str = ROW_QUARANTINED, **kwargs) -> dict:
+    reported = reported_column or column.removesuffix("__text")
+    return {"type": kind, "kwargs": {"column": column, **kwargs},
+            "meta": {"check": check, "column": reported, "reason": reason, "action": action}}
+
+
+def _bound(value, latest: dt.date):
+    if value == "latest_valid_year":
+        return latest.year
+    return value
+
+
+def _column_expectations(table: Table, contract: Contract, latest: dt.date) -> list[dict]:
+    expectations = []
+    for c in table.columns:
+        name = c.name
+        source = f"{name}__text" if c.is_parsed else name
+        # A bad required value makes the row unusable; a bad optional value only makes that
+        # value unknown, so one typo never removes a patient's diagnosis from the audit.
+        action = ROW_QUARANTINED if c.required else VALUE_SET_TO_UNKNOWN
+        before = len(expectations)
+        if c.required:
+            expectations.append(_expectation(
+                "expect_column_values_to_not_be_null", source, f"{name}.required",
+                f"{name} is required but empty"))
+        if c.type == "enum":
+            expectations.append(_expectation(
+                "expect_column_values_to_be_in_set", name, f"{name}.code",
+                f"{name} is not one of the contract's codes ({', '.join(c.values)})",
+                value_set=list(c.values)))
+        elif c.type == "enum_list":
+            code = "(" + "|".join(map(re.escape, c.values)) + ")"
+            expectations.append(_expectation(
+                "expect_column_values_to_match_regex", name, f"{name}.codes",
+                f"{name} holds a code outside the contract's list ({', '.join(c.values)})",
+                regex=f"^{code}(;{code})*$"))
+        elif c.type == "ods_code":
+            expectations.append(_expectation(
+                "expect_column_values_to_match_regex", name, f"{name}.ods_code",
+                f"{name} is not an ODS code (3 to 5 letters or digits)", regex=contract.ods_code_pattern))
+        elif c.type == "date":
+            expectations.append(_expectation(
+                "expect_column_values_to_match_strftime_format", source, f"{name}.date",
+                f"{name} is not a real date in YYYY-MM-DD form", strftime_format="%Y-%m-%d"))
+            expectations.append(_expectation(
+                "expect_column_values_to_be_between", name, f"{name}.date_range",
+                f"{name} is before {EARLIEST_DATE} or after {latest} (a future date)",
+                min_value=pd.Timestamp(EARLIEST_DATE), max_value=pd.Timestamp(latest)))
+        elif c.type == "boolean":
+            expectations.append(_expectation(
+                "expect_column_values_to_be_in_set", source, f"{name}.boolean",
+                f"{name} is not a boolean (true/false, 1/0, yes/no, y/n)",
+                value_set=list(BOOLEAN_TRUE + BOOLEAN_FALSE)))
+        elif c.type in ("integer", "decimal"):
+            kind = "whole number" if c.type == "integer" else "number"
+            expectations.append(_expectation(
+                "expect_column_values_to_match_regex", source, f"{name}.{c.type}",
+                f"{name} is not a {kind} (digits only, '.' for decimals, no thousands separators)",
+                regex=INTEGER_TEXT if c.type == "integer" else DECIMAL_TEXT))
+        if c.type in ("integer", "decimal") and (c.min is not None or c.max is not None or c.exclusive_min is not None):
+            low = c.exclusive_min if c.exclusive_min is not None else _bound(c.min, latest)
+            high = _bound(c.max, latest)
+            opener = "above" if c.exclusive_min is not None else "from"
+            expectations.append(_expectation(
+                "expect_column_values_to_be_between", name, f"{name}.range",
+                f"{name} is outside the plausible range ({opener} {low} to {high})",
+                min_value=low, max_value=high, strict_min=c.exclusive_min is not None))
+        for spec in expectations[before:]:
+            if not spec["meta"]["check"].endswith(".required"):
+                spec["meta"]["action"] = action
+    return expectations
+
+
+def _row_expectations(table: Table) -> list[dict]:
+    expectations = [
+        _expectation("expect_column_values_to_not_be_in_set", "duplicate_status", "row.exact_duplicate",
+                     "exact duplicate of an earlier row (the first copy is kept)",
+                     reported_column="(row)", value_set=[staging.EXACT_DUPLICATE]),
+    ]
+    if table.key:
+        expectations.append(_expectation(
+            "expect_column_values_to_not_be_in_set", "duplicate_status", "row.key_conflict",
+            f"{' + '.join(table.key)} is not unique: other rows have it with different values "
+            "(every copy is quarantined)", reported_column="+".join(table.key), value_set=[staging.CONFLICTING_DUPLICATE]))
+    if table.references_patients:
+        expectations.append(_expectation(
+            "expect_column_values_to_not_be_in_set", "patient_reference", "patient_id.known",
+            "patient_id is not in the patients table", reported_column="patient_id", value_set=[staging.UNKNOWN_PATIENT]))
+        expectations.append(_expectation(
+            "expect_column_values_to_not_be_in_set", "patient_reference", "patient_id.accepted",
+            "the patient's row in patients was quarantined", reported_column="patient_id",
+            value_set=[staging.QUARANTINED_PATIENT]))
+    for check in table.row_checks:
+        expectations.append(_expectation(
+            "expect_column_values_to_not_be_in_set", f"check__{check.name}", f"{check.column}.{check.name}",
+            check.reason, reported_column=check.column, value_set=[staging.FAILED]))
+    return expectations
+
+
+def suite_expectations(table: Table, contract: Contract, latest_valid_date: dt.date) -> list[dict]:
+    """The table's expectations as plain configurations (type, kwargs, meta)."""
+    return _column_expectations(table, contract, latest_valid_date) + _row_expectations(table)
