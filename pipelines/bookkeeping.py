@@ -1,4 +1,4 @@
-"""Run bookkeeping in the `audit` schema: input files, validation results, row reconciliation.
+"""Run bookkeeping in the `bookkeeping` schema: input files, validation results, row reconciliation.
 
 Every stage records what it read and what it set aside here, so the run manifest can account
 for every input row.
@@ -22,19 +22,19 @@ TABLES = {
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("create schema if not exists audit")
+    con.execute("create schema if not exists bookkeeping")
     for name, columns in TABLES.items():
-        con.execute(f"create table if not exists audit.{name} {columns}")
+        con.execute(f"create table if not exists bookkeeping.{name} {columns}")
 
 
 def replace_rows(con: duckdb.DuckDBPyConnection, name: str, table_name: str, frame: pd.DataFrame) -> None:
     """Replace one contract table's rows in audit.<name> (reruns of a stage stay idempotent)."""
     ensure_schema(con)
-    con.execute(f"delete from audit.{name} where table_name = $t", {"t": table_name})
+    con.execute(f"delete from bookkeeping.{name} where table_name = $t", {"t": table_name})
     if len(frame):
         con.register("incoming_rows", frame)
         columns = ", ".join(frame.columns)
-        con.execute(f"insert into audit.{name} ({columns}) select {columns} from incoming_rows")
+        con.execute(f"insert into bookkeeping.{name} ({columns}) select {columns} from incoming_rows")
         con.unregister("incoming_rows")
 
 

@@ -47,3 +47,19 @@ def load_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Temporary macros shared by every stage (one `create macro` per file in sql/macros)."""
     for path in sorted((SQL_DIR / "macros").glob("*.sql")):
         con.execute(path.read_text(encoding="utf-8"))
+
+
+_TABLE_REFERENCE = re.compile(r"\b(validated|timeline|rules)\.([a-z_][a-z0-9_]*)")
+
+
+def upstream_assets(relative_path: str) -> list[str]:
+    """Asset names a SQL file reads, from its `validated.x` / `timeline.x` / `rules.x` references."""
+    names = set()
+    for schema, table in _TABLE_REFERENCE.findall(_COMMENT.sub("", sql_text(relative_path))):
+        if schema == "validated":
+            names.add("validated_patients" if table == "quarantine" else f"validated_{table}")
+        elif schema == "rules" and table == "catalogue":
+            names.add("rule_catalogue")
+        else:
+            names.add(table)
+    return sorted(names)

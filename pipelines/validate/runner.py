@@ -96,7 +96,7 @@ def validate_table(con: duckdb.DuckDBPyConnection, table: str, expectations: lis
         meta = spec["meta"]
         outcome.tallies[meta["check"]] = ExpectationTally(
             meta["check"], meta["column"], spec["type"], meta["reason"])
-    reader = con.execute(f"select * from staged.{table} order by source_row").to_arrow_reader(batch_rows)
+    reader = con.sql(f"select * from staged.{table} order by source_row").to_arrow_reader(batch_rows)
     for record_batch in reader:
         frame = record_batch.to_pandas(date_as_object=False)
         outcome.rows_checked += len(frame)

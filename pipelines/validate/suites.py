@@ -14,8 +14,8 @@ from pipelines.ingest.contract import BOOLEAN_FALSE, BOOLEAN_TRUE, Contract, Tab
 from pipelines.validate import staging
 
 EARLIEST_DATE = dt.date(1900, 1, 1)
-INTEGER_TEXT = r"^[+-]?\d+(\.0+)?$"
-DECIMAL_TEXT = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
+INTEGER_TEXT = r"^[+-]?\d+(?:\.0+)?$"
+DECIMAL_TEXT = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$"
 
 
 ROW_QUARANTINED = "row_quarantined"
@@ -54,11 +54,11 @@ def _column_expectations(table: Table, contract: Contract, latest: dt.date) -> l
                 f"{name} is not one of the contract's codes ({', '.join(c.values)})",
                 value_set=list(c.values)))
         elif c.type == "enum_list":
-            code = "(" + "|".join(map(re.escape, c.values)) + ")"
+            code = "(?:" + "|".join(map(re.escape, c.values)) + ")"
             expectations.append(_expectation(
                 "expect_column_values_to_match_regex", name, f"{name}.codes",
                 f"{name} holds a code outside the contract's list ({', '.join(c.values)})",
-                regex=f"^{code}(;{code})*$"))
+                regex=f"^{code}(?:;{code})*$"))
         elif c.type == "ods_code":
             expectations.append(_expectation(
                 "expect_column_values_to_match_regex", name, f"{name}.ods_code",

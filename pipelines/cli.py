@@ -1,0 +1,145 @@
+"""`abc-audit`: run the audit, or list the rule catalogue.
+
+Exit status: 0 the audit ran (data-quality findings included); 2 the extract or configuration was
+refused (the one-line reason is printed); 1 the audit failed for another reason.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
+
+
+class _StepProgress(logging.Handler):
+    """Prints one line as each step of the Dagster run starts."""
+
+    def __init__(self, stage_of: dict[str, str]):
+        super().__init__()
+        self.stage_of = stage_of
+        self.started = time.monotonic()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        event = getattr(record, "dagster_meta", {}).get("dagster_event")
+        if event is not None and event.event_type_value == "STEP_START":
+            step = event.step_key
+            print(f"  {time.monotonic() - self.started:6.1f}s  {self.stage_of.get(step, ''):9} {step}", flush=True)
+
+
+def _failure_reason(result) -> tuple[int, str]:
+    for event in result.all_events:
+        if event.event_type_value != "STEP_FAILURE":
+            continue
+        data = event.step_failure_data
+        if data.user_failure_data and data.user_failure_data.description:
+            description = data.user_failure_data.description
+            code = EXIT_REFUSED if description.startswith("Extract refused") else EXIT_FAILED
+            return code, description
+        message = (data.error.cause or data.error).message.strip().splitlines()[-1] if data.error else "unknown error"
+        return EXIT_FAILED, f"audit failed at {event.step_key}: {message}"
+    return EXIT_FAILED, "audit failed"
+
+
+def _summary(output_dir: Path) -> str:
+    import csv
+
+    with (output_dir / "measures.csv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["level"] == "national" and r["period"] == "all"]
+    lines = [f"  {'rule':8} {'units':>7} {'adherent/eligible':>18} {'adherence':>10}  target"]
+    for r in rows:
+        units = sum(int(r[k]) for k in ("denominator", "excluded", "insufficient_data"))
+        adherence = f"{float(r['adherence']):.1%}" if r["adherence"] else "n/a"
+        target = "" if not r["target"] else f"{float(r['target']):.0%} {'met' if r['target_met'] == 'true' else 'not met'}"
+        lines.append(f"  {r['rule_id']:8} {units:>7} {r['numerator'] + '/' + r['denominator']:>18} {adherence:>10}  {target}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from pipelines.config import ConfigError
+    from pipelines import definitions as audit_definitions
+
+    try:
+        resources = audit_definitions.default_resources(args.input, args.output, args.config)
+    except (ConfigError, ValueError) as error:
+        print(f"abc-audit: configuration refused: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    database = Path(resources["duckdb"].path)
+    for stale in (database, database.with_name(database.name + ".wal")):
+        stale.unlink(missing_ok=True)  # every CLI run audits the extract afresh
+
+    logging.getLogger("dagster").setLevel(logging.CRITICAL)
+    progress = _StepProgress(audit_definitions.STAGE_OF_ASSET)
+    dagster_logger = logging.getLogger("dagster")
+    dagster_logger.addHandler(progress)
+    defs = dg.Definitions(assets=audit_definitions.ALL_ASSETS, jobs=[audit_definitions.audit_job],
+                          resources=resources)
+    print(f"abc-audit: auditing {resources['audit'].input_path} -> {resources['audit'].output_path}")
+    started = time.monotonic()
+    try:
+        result = defs.get_job_def("audit").execute_in_process(
+            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}})
+    finally:
+        dagster_logger.removeHandler(progress)
+    if not result.success:
+        code, reason = _failure_reason(result)
+        print(f"abc-audit: {reason}", file=sys.stderr)
+        print("abc-audit: nothing was published; the previous output (if any) is unchanged.", file=sys.stderr)
+        return code
+    output = resources["audit"].output_path
+    print(_summary(output))
+    print(f"abc-audit: finished in {time.monotonic() - started:.1f}s")
+    print(f"abc-audit: dashboard: {output / 'dashboard.html'}")
+    return EXIT_OK
+
+
+def rules(args: argparse.Namespace) -> int:
+    from audit_rules.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    if args.action == "show":
+        try:
+            rule = catalogue.rule(args.rule_id)
+        except KeyError as error:
+            print(f"abc-audit: {error.args[0]}", file=sys.stderr)
+            return EXIT_FAILED
+        for key, value in rule.__dict__.items():
+            if value not in (None, (), {}, ""):
+                print(f"{key}: {value}")
+        return EXIT_OK
+    print(f"{catalogue.guideline} (version {catalogue.guideline_version}), catalogue v{catalogue.version}")
+    for rule in catalogue.rules:
+        print(f"  {rule.id:8} {rule.status:13} {rule.strength:9} {rule.title}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="abc-audit", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="run the whole audit and publish its outputs")
+    run_parser.add_argument("--input", help="extract folder (default: the bundled sample_data/)")
+    run_parser.add_argument("--output", default="out", help="output folder (default: out)")
+    run_parser.add_argument("--config", help="configuration YAML (default: the bundled defaults)")
+    run_parser.set_defaults(handler=run)
+    rules_parser = commands.add_parser("rules", help="list the rule catalogue, or show one rule")
+    rules_parser.add_argument("action", nargs="?", choices=["list", "show"], default="list")
+    rules_parser.add_argument("rule_id", nargs="?")
+    rules_parser.set_defaults(handler=rules)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "action", None) == "show" and not args.rule_id:
+        build_parser().error("rules show needs a rule id, e.g. abc-audit rules show 1.5.16")
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

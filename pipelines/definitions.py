@@ -1,0 +1,59 @@
+"""The audit's Dagster definitions: every asset grouped by stage, resources, checks, job, schedule.
+
+Data flows one way: ingest -> validate -> timeline -> rules -> measures -> reports.
+`abc-audit run`, the schedule and the Dagster UI (`make dev`) all run this same graph.
+"""
+import os
+
+import dagster as dg
+
+from pipelines.ingest.assets import raw_assets
+from pipelines.measures.assets import measures
+from pipelines.reports.assets import report_assets
+from pipelines.resources import AuditDatabase, AuditSettings, work_dir_for
+from pipelines.rules.assets import case_outcomes, rule_assets, rule_catalogue
+from pipelines.timeline.assets import timeline_assets
+from pipelines.validate.assets import validated_assets
+from sample_data import SAMPLE_DATA_DIR
+
+STAGES = {
+    "ingest": raw_assets,
+    "validate": validated_assets,
+    "timeline": timeline_assets,
+    "rules": [rule_catalogue, *rule_assets, case_outcomes],
+    "measures": [measures],
+    "reports": report_assets,
+}
+ALL_ASSETS = [asset for assets in STAGES.values() for asset in assets]
+STAGE_OF_ASSET = {key.to_user_string(): stage for stage, assets in STAGES.items()
+                  for asset in assets for key in asset.keys}
+
+# One DuckDB file has one writer: steps run one after another in the run's process.
+audit_job = dg.define_asset_job(
+    "audit", selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor,
+    description="The whole audit: extract to dashboard, published to OUT_DIR only if every step succeeds.")
+
+monthly_audit = dg.ScheduleDefinition(
+    name="monthly_audit", job=audit_job, cron_schedule="0 6 1 * *", execution_timezone="Europe/London",
+    description="Audit the extract folder on the first of each month at 06:00.")
+
+
+def default_resources(input_dir: str | None = None, output_dir: str | None = None,
+                      config_file: str | None = None) -> dict:
+    """Resources for the UI and the schedule, from ABC_AUDIT_* environment variables or defaults."""
+    input_dir = input_dir or os.environ.get("ABC_AUDIT_INPUT", str(SAMPLE_DATA_DIR))
+    output_dir = output_dir or os.environ.get("ABC_AUDIT_OUTPUT", "out")
+    config_file = config_file or os.environ.get("ABC_AUDIT_CONFIG") or None
+    settings = AuditSettings(input_dir=input_dir, output_dir=output_dir, config_file=config_file)
+    run = settings.config.section("run")
+    database = AuditDatabase(path=str(work_dir_for(output_dir) / "audit.duckdb"),
+                             memory_limit=run["duckdb_memory_limit"], threads=run["duckdb_threads"])
+    return {"audit": settings, "duckdb": database}
+
+
+defs = dg.Definitions(
+    assets=ALL_ASSETS,
+    jobs=[audit_job],
+    schedules=[monthly_audit],
+    resources=default_resources(),
+)

@@ -1,0 +1,81 @@
+"""Reports stage: files written to the run's staging folder, then published to OUT_DIR at once.
+
+A failed or refused run never reaches `published_audit`, so OUT_DIR keeps the previous good run.
+"""
+import datetime as dt
+from collections import defaultdict
+
+import dagster as dg
+
+from dashboards.report import build_dashboard
+from pipelines.reports import files
+from pipelines.reports.manifest import build_manifest, write_manifest
+from pipelines.reports.publish import PublishRefused, publish
+from pipelines.resources import AuditDatabase, AuditSettings
+
+@dg.asset(group_name="reports", deps=["case_outcomes", "measures"], kinds={"csv"},
+          description="case_outcomes.csv and measures.csv (byte-identical for identical input and configuration).")
+def audit_tables(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
+    folder = audit.staging_path(context.run_id)
+    with duckdb.connect() as con:
+        outcomes = files.write_case_outcomes(con, folder)
+        measure_rows = files.write_measures(con, folder)
+    return dg.MaterializeResult(metadata={"case_outcomes_rows": outcomes, "measures_rows": measure_rows})
+
+
+@dg.asset(group_name="reports", deps=["case_outcomes", "drug_name_map"], kinds={"csv"},
+          description="data_quality/: validation results, quarantined rows with reasons, unrecognised codes "
+                      "and drug names; exports/<provider>/: each provider's non-adherent cases.")
+def quality_files(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
+    folder = audit.staging_path(context.run_id)
+    with duckdb.connect() as con:
+        written = files.write_data_quality(con, folder)
+        exports = files.write_provider_exports(con, folder)
+    return dg.MaterializeResult(metadata={**{k: v for k, v in written.items()}, "provider_exports": len(exports)})
+
+
+@dg.asset(group_name="reports", deps=["measures"], kinds={"plotly", "html"},
+          description="dashboard.html: scorecard and adherence by provider, self-contained and offline.")
+def dashboard(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
+    folder = audit.staging_path(context.run_id)
+    with duckdb.connect() as con:
+        measures = con.execute("select * from measures.measures").df()
+        catalogue = con.execute("select * from rules.catalogue order by rule_order").df()
+    page = build_dashboard(measures, catalogue, {
+        "guideline": audit.rules.guideline, "guideline_version": audit.rules.guideline_version,
+        "extract": audit.input_path.name})
+    path = folder / "dashboard.html"
+    path.write_text(page, encoding="utf-8")
+    return dg.MaterializeResult(metadata={"bytes": path.stat().st_size})
+
+
+def _stage_timings(context: dg.AssetExecutionContext, group_of: dict[str, str]) -> dict[str, float]:
+    timings = defaultdict(float)
+    for stats in context.instance.get_run_step_stats(context.run_id):
+        if stats.start_time and stats.end_time:
+            timings[group_of.get(stats.step_key, "other")] += stats.end_time - stats.start_time
+    return {stage: round(seconds, 2) for stage, seconds in sorted(timings.items())}
+
+
+@dg.asset(group_name="reports", deps=[audit_tables, quality_files, dashboard], kinds={"json"},
+          description="run_manifest.json, then the staged outputs replace OUT_DIR in one move.")
+def published_audit(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
+    folder = audit.staging_path(context.run_id)
+    run = context.instance.get_run_by_id(context.run_id)
+    started = context.instance.get_run_stats(context.run_id).start_time if run else None
+    started_at = dt.datetime.fromtimestamp(started, dt.timezone.utc).isoformat(timespec="seconds") if started else None
+    from pipelines.definitions import STAGE_OF_ASSET  # the one place that lists every stage's assets
+    group_of = STAGE_OF_ASSET
+    with duckdb.connect() as con:
+        manifest = build_manifest(con, audit.config, audit.rules, audit.input_path,
+                                  _stage_timings(context, group_of), started_at)
+    write_manifest(manifest, folder)
+    try:
+        publish(folder, audit.output_path, audit.work_path)
+    except PublishRefused as error:
+        raise dg.Failure(description=str(error)) from None
+    return dg.MaterializeResult(metadata={"output": dg.MetadataValue.path(str(audit.output_path)),
+                                          "dashboard": dg.MetadataValue.path(str(audit.output_path / "dashboard.html"))})
+
+
+report_assets = [audit_tables, quality_files, dashboard, published_audit]

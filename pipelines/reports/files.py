@@ -1,0 +1,75 @@
+"""Writes the audit's tables to files with DuckDB (streamed, ordered, byte-identical across reruns)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+CASE_OUTCOME_COLUMNS = ["rule_id", "patient_id", "unit_id", "provider_code", "icb_code", "period", "index_date",
+                        "unit_date", "outcome", "reason", "evidence"]
+MEASURE_COLUMNS = ["rule_id", "level", "group", "period", "numerator", "denominator", "excluded",
+                   "insufficient_data", "adherence", "ci_low", "ci_high", "target", "target_met", "suppressed"]
+
+
+def _select_list(alias: str, columns: list[str]) -> str:
+    return ", ".join(f'{alias}."{c}"' for c in columns)
+
+
+def copy_csv(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> int:
+    """Write a query's rows as CSV; the query must carry its own total `order by`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    literal = str(path).replace("'", "''")
+    con.execute(f"copy ({query}) to '{literal}' (format csv, header true)")
+    return con.execute(f"select count(*) from ({query})").fetchone()[0]
+
+
+def write_case_outcomes(con, folder: Path) -> int:
+    return copy_csv(con, f"""select {_select_list("o", CASE_OUTCOME_COLUMNS)} from rules.case_outcomes o
+        join rules.catalogue c using (rule_id) order by c.rule_order, patient_id, unit_id""",
+                    folder / "case_outcomes.csv")
+
+
+def write_measures(con, folder: Path) -> int:
+    return copy_csv(con, f"""select {_select_list("m", MEASURE_COLUMNS)} from measures.measures m
+        join rules.catalogue c using (rule_id)
+        order by c.rule_order, list_position(['national', 'icb', 'provider'], level), "group",
+                 period = 'all' desc, period""", folder / "measures.csv")
+
+
+def write_data_quality(con, folder: Path) -> dict[str, int]:
+    """Validation results, quarantined rows with reasons, unrecognised codes and drug names."""
+    dq = folder / "data_quality"
+    return {
+        "quarantine.csv": copy_csv(con, """select table_name, source_row, source_line, column_name, check_name,
+                action, reason, value from validated.quarantine
+                order by table_name, source_row nulls last, source_line, column_name, check_name""",
+                                   dq / "quarantine.csv"),
+        "validation_results.csv": copy_csv(con, """select table_name, check_name, column_name, expectation_type,
+                reason, rows_evaluated, rows_failed, success from bookkeeping.validation_results
+                order by table_name, check_name""", dq / "validation_results.csv"),
+        "row_reconciliation.csv": copy_csv(con, """select table_name, rows_read, rows_accepted, rows_quarantined,
+                rows_rejected_by_parser, rows_read = rows_accepted + rows_quarantined as reconciles
+                from bookkeeping.row_reconciliation order by table_name""", dq / "row_reconciliation.csv"),
+        "unrecognised_codes.csv": copy_csv(con, """select table_name, column_name, value, count(*) as rows, reason
+                from validated.quarantine
+                where check_name like '%.code' or check_name like '%.codes' or check_name like '%.boolean'
+                group by all order by table_name, column_name, value""", dq / "unrecognised_codes.csv"),
+        "drug_names.csv": copy_csv(con, """select recorded_name, drug, match_method, unrecognised_parts, rows
+                from timeline.drug_name_map order by recorded_name, drug nulls first""", dq / "drug_names.csv"),
+    }
+
+
+def write_provider_exports(con, folder: Path) -> dict[str, int]:
+    """Each provider's own non-adherent and insufficient-data cases, for its quality team only."""
+    providers = [p for (p,) in con.execute(
+        "select distinct provider_code from rules.case_outcomes where provider_code is not null order by 1").fetchall()]
+    written = {}
+    for provider in providers:
+        # provider codes passed validation against ^[A-Z0-9]{3,5}$, so they are safe in a path and a literal
+        written[provider] = copy_csv(con, f"""select o.rule_id, c.title as rule_title, c.guideline_text,
+                o.patient_id, o.unit_id, c.unit, o.period, o.index_date, o.unit_date, o.outcome, o.reason, o.evidence
+            from rules.case_outcomes o join rules.catalogue c using (rule_id)
+            where o.provider_code = '{provider}' and o.outcome in ('non_adherent', 'insufficient_data')
+            order by c.rule_order, o.outcome, o.patient_id, o.unit_id""",
+                                     folder / "exports" / provider / "non_adherent_cases.csv")
+    return written

@@ -1,0 +1,60 @@
+"""run_manifest.json: what was audited, with what, and where every input row went."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import duckdb
+
+from audit_rules.catalogue import Catalogue
+from pipelines.config import AuditConfig
+
+
+def software_version() -> str:
+    try:
+        return version("abc-audit")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _records(con: duckdb.DuckDBPyConnection, query: str) -> list[dict]:
+    cursor = con.execute(query)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def build_manifest(con, config: AuditConfig, catalogue: Catalogue, input_dir: Path,
+                   stage_timings: dict[str, float], started_at: str) -> dict:
+    inputs = _records(con, """select table_name as "table", file_name as file, file_format as format, sha256,
+        rows_parsed + rows_rejected as rows_read, ignored_columns from bookkeeping.input_files order by table_name""")
+    reconciliation = _records(con, """select table_name as "table", rows_read, rows_accepted, rows_quarantined,
+        rows_rejected_by_parser, rows_read = rows_accepted + rows_quarantined as reconciles
+        from bookkeeping.row_reconciliation order by table_name""")
+    cohort = con.execute("""select (select count(*) from validated.patients),
+        (select count(*) from timeline.patient_cohort)""").fetchone()
+    outcomes = _records(con, """select rule_id, outcome, count(*) as units from rules.case_outcomes
+        group by all order by rule_id, outcome""")
+    return {
+        "software": {"name": "abc-audit", "version": software_version()},
+        "guideline": {"name": catalogue.guideline, "version": catalogue.guideline_version,
+                      "quality_standard": catalogue.quality_standard},
+        "rule_catalogue": {"name": catalogue.name, "version": catalogue.version,
+                           "rules": {r.id: {"status": r.status, "version": r.version} for r in catalogue.rules}},
+        "configuration": {"source": config.source, "values": config.as_manifest()},
+        "extract": {"folder": str(input_dir), "inputs": inputs},
+        "row_reconciliation": reconciliation,
+        "cohort": {"patients_accepted": cohort[0], "patients_in_cohort": cohort[1],
+                   "patients_without_metastatic_diagnosis": cohort[0] - cohort[1]},
+        "outcomes": outcomes,
+        "timings_seconds": stage_timings,
+        "started_at": started_at,
+        "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def write_manifest(manifest: dict, folder: Path) -> Path:
+    path = folder / "run_manifest.json"
+    path.write_text(json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,78 @@
+"""Rules stage: one asset per audited recommendation in the catalogue, plus the union of outcomes.
+
+A rule's SQL file yields its units with population, numerator, exclusion and exception fields;
+sql/rules/resolve_outcomes.sql applies the shared eCQM precedence and writes the case outcomes.
+"""
+import json
+
+import dagster as dg
+import pandas as pd
+
+from audit_rules.catalogue import Rule, load_catalogue, rule_parameters, rule_target
+from pipelines.resources import AuditDatabase, AuditSettings
+from pipelines.sql_runner import bind, run_sql, sql_text, upstream_assets
+
+RESOLVER = "rules/resolve_outcomes.sql"
+OUTCOMES = ("adherent", "non_adherent", "excluded", "insufficient_data")
+
+
+@dg.asset(group_name="rules", kinds={"duckdb", "python"},
+          description="The rule catalogue in force for this run, with targets from the configuration.")
+def rule_catalogue(audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
+    config = audit.config
+    rows = [{
+        "rule_id": r.id, "rule_order": r.order, "title": r.title, "section": r.section,
+        "strength": r.strength, "status": r.status, "unit": r.unit, "version": r.version,
+        "guideline_text": r.guideline_text,
+        "target": rule_target(r, config.section("targets"), config.rule_overrides(r.id)),
+        "parameters": json.dumps(rule_parameters(r, config.rule_overrides(r.id)), sort_keys=True),
+    } for r in audit.rules.rules]
+    with duckdb.connect() as con:
+        con.execute("create schema if not exists rules")
+        con.register("catalogue_rows", pd.DataFrame(rows))
+        con.execute("create or replace table rules.catalogue as select * from catalogue_rows order by rule_order")
+    return dg.MaterializeResult(metadata={"rules": len(rows), "catalogue": audit.rules.name})
+
+
+def build_rule_asset(rule: Rule) -> dg.AssetsDefinition:
+    deps = sorted(set(upstream_assets(rule.sql) + upstream_assets(RESOLVER)) | {"rule_catalogue"})
+
+    @dg.asset(name=rule.asset_name, group_name="rules", deps=deps, kinds={"duckdb", "sql"},
+              description=f"CG81 {rule.id}: {rule.title}" if not rule.id.startswith("QS") else rule.title,
+              metadata={"rule_id": rule.id, "sql": rule.sql, "unit": rule.unit})
+    def rule_outcomes(audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
+        params = rule_parameters(rule, audit.config.rule_overrides(rule.id))
+        text = sql_text(rule.sql)
+        with duckdb.connect() as con:
+            con.execute("create schema if not exists rules")
+            con.execute(f"create or replace temp table rule_units as\n{text}", bind(text, params, rule.sql))
+            resolved = sql_text(RESOLVER)
+            con.execute(f"create or replace table rules.{rule.asset_name} as\n{resolved}",
+                        bind(resolved, {"rule_id": rule.id}, RESOLVER))
+            counts = dict(con.execute(
+                f"select outcome, count(*) from rules.{rule.asset_name} group by outcome").fetchall())
+        adherent, non_adherent = counts.get("adherent", 0), counts.get("non_adherent", 0)
+        adherence = adherent / (adherent + non_adherent) if adherent + non_adherent else None
+        return dg.MaterializeResult(metadata={
+            **{o: counts.get(o, 0) for o in OUTCOMES},
+            "adherence": dg.MetadataValue.float(round(adherence, 4)) if adherence is not None else "n/a",
+        })
+
+    return rule_outcomes
+
+
+rule_assets = [build_rule_asset(r) for r in load_catalogue().audited_rules]
+
+
+@dg.asset(group_name="rules", deps=rule_assets, kinds={"duckdb"},
+          description="Every rule's case outcomes in one table, in catalogue order.")
+def case_outcomes(audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
+    tables = [r.asset_name for r in audit.rules.audited_rules]
+    union = "\nunion all\n".join(f"select * from rules.{t}" for t in tables)
+    with duckdb.connect() as con:
+        con.execute(f"""create or replace table rules.case_outcomes as
+            with outcomes as ({union})
+            select o.* from outcomes o join rules.catalogue c using (rule_id)
+            order by c.rule_order, o.patient_id, o.unit_id""")
+        rows = con.execute("select count(*) from rules.case_outcomes").fetchone()[0]
+    return dg.MaterializeResult(metadata={"rows": rows})

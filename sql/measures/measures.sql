@@ -1,0 +1,72 @@
+-- QS12-style measures: per rule, level (national, ICB, provider), group and period (quarter and
+-- all): counts, adherence = adherent / (adherent + non_adherent) with a 95% Wilson interval, the
+-- target, and whether a commissioner-facing figure must be suppressed (a count of 1 to 7).
+with outcomes as (
+    select * from rules.case_outcomes
+),
+
+catalogue as (
+    select * from rules.catalogue where status = 'audited'
+),
+
+by_level as (
+    select
+        rule_id,
+        unnest([
+            {'level': 'national', 'grp': 'national'},
+            {'level': 'icb', 'grp': coalesce(icb_code, 'unknown')},
+            {'level': 'provider', 'grp': provider_code}
+        ]) as grouping,
+        period,
+        outcome
+    from outcomes
+),
+
+by_period as (
+    select rule_id, grouping.level as level, grouping.grp as grp, unnest([period, 'all']) as period, outcome
+    from by_level
+),
+
+counts as (
+    select
+        rule_id, level, grp, period,
+        count(*) filter (where outcome = 'adherent') as numerator,
+        count(*) filter (where outcome in ('adherent', 'non_adherent')) as denominator,
+        count(*) filter (where outcome = 'excluded') as excluded,
+        count(*) filter (where outcome = 'insufficient_data') as insufficient_data
+    from by_period
+    group by all
+),
+
+rules_without_units as (
+    select rule_id, 'national' as level, 'national' as grp, 'all' as period,
+        0 as numerator, 0 as denominator, 0 as excluded, 0 as insufficient_data
+    from catalogue
+    where rule_id not in (select rule_id from counts)
+),
+
+final as (
+    select
+        c.rule_id,
+        c.level,
+        c.grp as "group",
+        c.period,
+        c.numerator,
+        c.denominator,
+        c.excluded,
+        c.insufficient_data,
+        round(c.numerator / nullif(c.denominator, 0), 4) as adherence,
+        round(wilson_interval(c.numerator::double, c.denominator::double)[1], 4) as ci_low,
+        round(wilson_interval(c.numerator::double, c.denominator::double)[2], 4) as ci_high,
+        k.target,
+        case when k.target is not null and c.denominator > 0 then c.numerator / c.denominator >= k.target end
+            as target_met,
+        c.numerator between $suppress_min and $suppress_max
+            or c.denominator between $suppress_min and $suppress_max as suppressed
+    from (select * from counts union all select * from rules_without_units) c
+        join catalogue k using (rule_id)
+    order by k.rule_order, list_position(['national', 'icb', 'provider'], c.level), c.grp,
+        c.period = 'all' desc, c.period
+)
+
+select * from final

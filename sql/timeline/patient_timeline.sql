@@ -1,0 +1,54 @@
+-- One row per cohort patient: what the patient-level rules need, assembled once from the models
+-- above (index, disease and receptors at index, prior therapy, first line, first endocrine line).
+with cohort as (
+    select * from timeline.patient_cohort
+),
+
+disease as (
+    select * from timeline.disease_at_index
+),
+
+receptors as (
+    select * from timeline.receptor_status_at_index
+),
+
+prior_endocrine as (
+    select * from timeline.prior_endocrine_therapy
+),
+
+first_line as (
+    select * from timeline.lines_of_therapy where line_number = 1
+),
+
+first_endocrine_line as (
+    select * from timeline.lines_of_therapy where endocrine_line_number = 1
+),
+
+final as (
+    select
+        c.*,
+        d.* exclude (patient_id),
+        r.* exclude (patient_id),
+        p.* exclude (patient_id),
+        f.regimen_id as first_line_regimen_id,
+        f.start_date as first_line_start_date,
+        f.end_date as first_line_end_date,
+        f.end_reason as first_line_end_reason,
+        f.drugs as first_line_drugs,
+        f.has_endocrine as first_line_has_endocrine,
+        f.has_gnrh_agonist as first_line_has_gnrh_agonist,
+        f.has_chemotherapy as first_line_has_chemotherapy,
+        e.regimen_id as first_endocrine_regimen_id,
+        e.start_date as first_endocrine_start_date,
+        e.drugs as first_endocrine_drugs,
+        e.has_aromatase_inhibitor as first_endocrine_has_aromatase_inhibitor,
+        e.has_tamoxifen as first_endocrine_has_tamoxifen
+    from cohort c
+        join disease d using (patient_id)
+        join receptors r using (patient_id)
+        join prior_endocrine p using (patient_id)
+        left join first_line f using (patient_id)
+        left join first_endocrine_line e using (patient_id)
+)
+
+select * from final order by patient_id

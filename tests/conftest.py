@@ -1,0 +1,61 @@
+"""Shared fixtures: run the real Dagster asset graph on a real DuckDB file for a hand-built extract."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.definitions import ALL_ASSETS, default_resources
+
+
+@dataclass
+class AuditRun:
+    result: dg.ExecuteInProcessResult
+    database: Path
+    output: Path
+
+    def query(self, sql: str, params: dict | None = None) -> list[dict]:
+        with duckdb.connect(str(self.database), read_only=True) as con:
+            cursor = con.execute(sql, params or {})
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def outcomes(self, rule_id: str) -> dict[tuple[str, str], dict]:
+        rows = self.query("select * from rules.case_outcomes where rule_id = $r", {"r": rule_id})
+        for row in rows:
+            row["evidence"] = json.loads(row["evidence"])
+        return {(r["patient_id"], r["unit_id"]): r for r in rows}
+
+    def outcome(self, rule_id: str, patient_id: str, unit_id: str | None = None) -> str | None:
+        """The patient's (or unit's) outcome for a rule; None when the unit is outside the population."""
+        row = self.outcomes(rule_id).get((patient_id, unit_id or patient_id))
+        return None if row is None else row["outcome"]
+
+    def failure(self) -> str | None:
+        for event in self.result.all_events:
+            if event.event_type_value == "STEP_FAILURE":
+                data = event.step_failure_data
+                if data.user_failure_data:
+                    return data.user_failure_data.description
+                return f"{event.step_key}: {(data.error.cause or data.error).message}"
+        return None
+
+
+def run_audit(extract_dir: Path, tmp_path: Path, config_file: Path | None = None) -> AuditRun:
+    output = tmp_path / "out"
+    resources = default_resources(str(extract_dir), str(output), str(config_file) if config_file else None)
+    result = dg.materialize(ALL_ASSETS, resources=resources, raise_on_error=False,
+                            instance=dg.DagsterInstance.ephemeral())
+    return AuditRun(result=result, database=Path(resources["duckdb"].path), output=output)
+
+
+@pytest.fixture
+def audit(tmp_path):
+    """Call with an Extract; returns the AuditRun of the whole asset graph on it."""
+    def _run(extract, config_file: Path | None = None, tables: list[str] | None = None) -> AuditRun:
+        return run_audit(extract.write(tmp_path / "extract", tables), tmp_path, config_file)
+    return _run

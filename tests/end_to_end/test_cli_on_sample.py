@@ -1,0 +1,73 @@
+"""`abc-audit run` on the bundled sample through the Dagster graph: files, columns, determinism."""
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from sample_data import SAMPLE_DATA_DIR
+
+CASE_COLUMNS = ["rule_id", "patient_id", "unit_id", "provider_code", "icb_code", "period", "index_date",
+                "unit_date", "outcome", "reason", "evidence"]
+MEASURE_COLUMNS = ["rule_id", "level", "group", "period", "numerator", "denominator", "excluded",
+                   "insufficient_data", "adherence", "ci_low", "ci_high", "target", "target_met", "suppressed"]
+FOUNDATION_RULES = ["1.1.7", "1.3.1", "1.3.4a", "1.3.4b", "1.5.16"]
+
+
+def _run(output):
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--input", str(SAMPLE_DATA_DIR),
+                           "--output", str(output)], capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def sample_runs(tmp_path_factory):
+    base = tmp_path_factory.mktemp("sample")
+    first, second = _run(base / "first"), _run(base / "second")
+    return base, first, second
+
+
+def test_run_succeeds_and_prints_dashboard(sample_runs):
+    base, first, _ = sample_runs
+    assert first.returncode == 0, first.stderr
+    assert f"dashboard: {base / 'first' / 'dashboard.html'}" in first.stdout
+    assert "Traceback" not in first.stdout + first.stderr
+
+
+def test_outputs_exist_with_contract_columns(sample_runs):
+    out = sample_runs[0] / "first"
+    with (out / "case_outcomes.csv").open() as handle:
+        assert next(csv.reader(handle)) == CASE_COLUMNS
+    with (out / "measures.csv").open() as handle:
+        assert next(csv.reader(handle)) == MEASURE_COLUMNS
+    html = (out / "dashboard.html").read_text()
+    assert "cdn.plot.ly" not in html and "Plotly" in html
+    for name in ("quarantine.csv", "validation_results.csv", "row_reconciliation.csv",
+                 "unrecognised_codes.csv", "drug_names.csv"):
+        assert (out / "data_quality" / name).is_file(), name
+    exports = sorted(p.name for p in (out / "exports").iterdir())
+    assert len(exports) == 6
+    for provider in exports:
+        with (out / "exports" / provider / "non_adherent_cases.csv").open() as handle:
+            rows = list(csv.DictReader(handle))
+        assert rows and {r["outcome"] for r in rows} <= {"non_adherent", "insufficient_data"}
+    manifest = json.loads((out / "run_manifest.json").read_text())
+    assert manifest["guideline"]["version"] == "2025-02"
+    assert all(r["reconciles"] for r in manifest["row_reconciliation"])
+    assert {i["table"] for i in manifest["extract"]["inputs"]} >= {"patients", "disease_events"}
+    assert all(len(i["sha256"]) == 64 for i in manifest["extract"]["inputs"] if i["file"])
+
+
+def test_every_foundation_rule_has_all_four_outcomes(sample_runs):
+    with (sample_runs[0] / "first" / "case_outcomes.csv").open() as handle:
+        seen = {}
+        for row in csv.DictReader(handle):
+            seen.setdefault(row["rule_id"], set()).add(row["outcome"])
+    for rule in FOUNDATION_RULES:
+        assert seen.get(rule) == {"adherent", "non_adherent", "excluded", "insufficient_data"}, (rule, seen.get(rule))
+
+
+def test_two_runs_are_byte_identical(sample_runs):
+    base = sample_runs[0]
+    for name in ("case_outcomes.csv", "measures.csv", "dashboard.html"):
+        assert (base / "first" / name).read_bytes() == (base / "second" / name).read_bytes(), name

@@ -1,0 +1,63 @@
+"""CG81 1.3.4: an aromatase inhibitor for postmenopausal ER-positive women, (a) with no prior
+endocrine therapy and (b) previously treated with tamoxifen."""
+import pytest
+
+from tests.conftest import run_audit
+from tests.extract_builder import Extract
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    x = Extract()
+    x.patient("A_ADH").metastatic().pathology().regimen(["letrozole", "palbociclib"], start=14)
+    x.patient("A_ADH_BRAND").metastatic().pathology().regimen(["Femara", "Ibrance"], start=14)
+    x.patient("A_NON").metastatic().pathology().regimen("tamoxifen", start=14)
+    x.patient("A_NON_FULVESTRANT").metastatic().pathology().regimen("fulvestrant", start=14)
+    x.patient("A_EXC").metastatic().pathology().decision(5, "aromatase_inhibitor", "contraindicated").regimen("tamoxifen", start=14)
+    x.patient("A_EXC_EDGE_30").metastatic().pathology().regimen("tamoxifen", start=14).decision(44, "aromatase_inhibitor")
+    x.patient("A_NON_EDGE_31").metastatic().pathology().regimen("tamoxifen", start=14).decision(45, "aromatase_inhibitor")
+    x.patient("A_INS_MENOPAUSE").metastatic(menopausal_status=None).pathology().regimen("letrozole", start=14)
+    x.patient("A_INS_MENOPAUSE_UNKNOWN").metastatic(menopausal_status="unknown").pathology().regimen("tamoxifen", start=14)
+    x.patient("A_INS_SEX", sex="unknown").metastatic().pathology().regimen("letrozole", start=14)
+    x.patient("A_INS_ER").metastatic().pathology(er="unknown").regimen("letrozole", start=14)
+    x.patient("A_MENOPAUSE_NEARBY").metastatic(menopausal_status=None).event(20, "progression", menopausal_status="post").pathology().regimen("anastrozole", start=14)
+    x.patient("ABSENT_PRE").metastatic(menopausal_status="pre").pathology().regimen("tamoxifen", start=14)
+    x.patient("ABSENT_MAN", sex="male").metastatic(menopausal_status="not_applicable").pathology().regimen("tamoxifen", start=14)
+    x.patient("ABSENT_NO_ENDOCRINE").metastatic().pathology().regimen("paclitaxel", start=14)
+    # Lines interleaved: chemotherapy first, then the first endocrine line is judged.
+    x.patient("A_ADH_SECOND_LINE").metastatic().pathology().regimen("paclitaxel", start=10, end=120).regimen("exemestane", start=130)
+    x.patient("A_PRIOR_GNRH_ONLY").metastatic().pathology().regimen("goserelin", start=-900, intent="adjuvant").regimen("anastrozole", start=14)
+    x.patient("A_PRIOR_TAM_DM30").metastatic().pathology().regimen("tamoxifen", start=-30, intent="adjuvant", end=-10).regimen("letrozole", start=14)
+    x.patient("B_ADH").metastatic(de_novo=False).pathology().regimen("tamoxifen", start=-1500, end=-100, intent="adjuvant").regimen("anastrozole", start=20)
+    x.patient("B_NON").metastatic(de_novo=False).pathology().regimen("Nolvadex", start=-1500, end=-100, intent="adjuvant").regimen("fulvestrant", start=20)
+    x.patient("B_PRIOR_TAM_DM31").metastatic().pathology().regimen("tamoxifen", start=-31, intent="adjuvant", end=-10).regimen("letrozole", start=14)
+    x.patient("B_TAM_AND_GNRH").metastatic().pathology().regimen(["tamoxifen", "goserelin"], start=-1500, end=-100, intent="adjuvant").regimen("letrozole", start=14)
+    x.patient("ABSENT_PRIOR_AI").metastatic().pathology().regimen("anastrozole", start=-1500, end=-100, intent="adjuvant").regimen("tamoxifen", start=14)
+    folder = tmp_path_factory.mktemp("rule_1_3_4")
+    return run_audit(x.write(folder / "extract"), folder)
+
+
+@pytest.mark.parametrize("patient, expected_a, expected_b", [
+    ("A_ADH", "adherent", None), ("A_ADH_BRAND", "adherent", None),
+    ("A_NON", "non_adherent", None), ("A_NON_FULVESTRANT", "non_adherent", None),
+    ("A_EXC", "excluded", None), ("A_EXC_EDGE_30", "excluded", None), ("A_NON_EDGE_31", "non_adherent", None),
+    ("A_INS_MENOPAUSE", "insufficient_data", None), ("A_INS_MENOPAUSE_UNKNOWN", "insufficient_data", None),
+    ("A_INS_SEX", "insufficient_data", None), ("A_INS_ER", "insufficient_data", None),
+    ("A_MENOPAUSE_NEARBY", "adherent", None),
+    ("ABSENT_PRE", None, None), ("ABSENT_MAN", None, None), ("ABSENT_NO_ENDOCRINE", None, None),
+    ("A_ADH_SECOND_LINE", "adherent", None), ("A_PRIOR_GNRH_ONLY", "adherent", None),
+    ("A_PRIOR_TAM_DM30", "adherent", None),
+    ("B_ADH", None, "adherent"), ("B_NON", None, "non_adherent"), ("B_PRIOR_TAM_DM31", None, "adherent"),
+    ("B_TAM_AND_GNRH", None, "adherent"), ("ABSENT_PRIOR_AI", None, None),
+])
+def test_outcome(run, patient, expected_a, expected_b):
+    assert run.failure() is None
+    assert run.outcome("1.3.4a", patient) == expected_a
+    assert run.outcome("1.3.4b", patient) == expected_b
+
+
+def test_evidence_names_the_regimen(run):
+    row = run.outcomes("1.3.4b")[("B_NON", "B_NON")]
+    assert row["evidence"]["prior_endocrine_drugs"] == ["tamoxifen"]
+    assert row["evidence"]["first_endocrine_drugs"] == ["fulvestrant"]
+    assert "no aromatase inhibitor" in row["reason"]
