@@ -1,0 +1,72 @@
+"""The timeline layer: shared definitions every rule builds on (measures.md "Shared definitions")."""
+import pytest
+
+from tests.conftest import run_audit
+from tests.extract_builder import Extract
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    x = Extract()
+    # Lines: chemotherapy and endocrine interleaved, a bone-targeted and a GnRH-only regimen in between.
+    (x.patient("LINES").metastatic()
+        .regimen("zoledronic acid", start=3, intent="supportive", regimen_id="BONE")
+        .regimen(["Taxotere", "Herceptin"], start=10, end=100, end_reason="completed", regimen_id="CHEMO1")
+        .regimen("Zoladex", start=105, regimen_id="GNRH")
+        .regimen(["letrozole", "Kisqali"], start=110, end=300, end_reason="progression", regimen_id="ENDO1")
+        .regimen("capecitabine", start=310, regimen_id="CHEMO2")
+        .regimen("fulvestrant", start=310, regimen_id="ENDO2")
+        .regimen("anastrozole", start=-2000, end=-300, intent="adjuvant", regimen_id="ADJ"))
+    # Receptors: a metastasis specimen in -30..+60 beats a nearer primary; each receptor independently.
+    (x.patient("RECEPTORS").metastatic()
+        .pathology(0, origin="primary", er="negative", her2="positive")
+        .pathology(45, origin="metastasis", er="positive", her2="unknown"))
+    x.patient("RECEPTORS_LATE").metastatic().pathology(-400, er="positive").pathology(61, origin="metastasis", er="negative")
+    x.patient("PRIOR_TAM").metastatic().regimen("Nolvadex", start=-1500, end=-200, intent="adjuvant")
+    x.patient("PRIOR_MIXED").metastatic().regimen("tamoxifen", start=-1500, end=-900, intent="adjuvant").regimen("exemestane", start=-900, end=-200, intent="adjuvant")
+    x.patient("PRIOR_NONE").metastatic().regimen("goserelin", start=-1500, intent="adjuvant")
+    x.patient("UNRECOGNISED").metastatic().regimen("Study drug XY-12", start=10)
+    folder = tmp_path_factory.mktemp("timeline")
+    return run_audit(x.write(folder / "extract"), folder)
+
+
+def test_lines_of_therapy_skip_supportive_gnrh_only_and_adjuvant_regimens(run):
+    lines = run.query("""select regimen_id, line_number, chemotherapy_line_number, endocrine_line_number
+                         from timeline.lines_of_therapy where patient_id = 'LINES' order by line_number""")
+    assert [(l["regimen_id"], l["line_number"], l["chemotherapy_line_number"], l["endocrine_line_number"])
+            for l in lines] == [("CHEMO1", 1, 1, None), ("ENDO1", 2, None, 1), ("CHEMO2", 3, 2, None),
+                                ("ENDO2", 4, None, 2)]
+
+
+def test_regimen_classes_from_brand_names(run):
+    regimens = {r["regimen_id"]: r for r in run.query("select * from timeline.regimens where patient_id = 'LINES'")}
+    assert regimens["CHEMO1"]["drugs"] == ["docetaxel", "trastuzumab"]
+    assert regimens["CHEMO1"]["chemotherapy_drug_count"] == 1 and regimens["CHEMO1"]["has_trastuzumab"]
+    assert regimens["ENDO1"]["has_aromatase_inhibitor"] and regimens["ENDO1"]["has_cdk46_inhibitor"]
+    assert regimens["ENDO1"]["end_reason"] == "progression"
+    assert regimens["BONE"]["is_bone_targeted_only"] and not regimens["BONE"]["is_line_of_therapy"]
+    assert regimens["GNRH"]["has_gnrh_agonist"] and not regimens["GNRH"]["is_line_of_therapy"]
+    assert regimens["ADJ"]["is_palliative"] is False
+
+
+def test_receptor_status_prefers_metastasis_specimen_per_receptor(run):
+    rows = {r["patient_id"]: r for r in run.query("select * from timeline.receptor_status_at_index")}
+    assert rows["RECEPTORS"]["er_status"] == "positive" and rows["RECEPTORS"]["er_specimen_origin"] == "metastasis"
+    assert rows["RECEPTORS"]["her2_status"] == "positive" and rows["RECEPTORS"]["her2_specimen_origin"] == "primary"
+    assert rows["RECEPTORS_LATE"]["er_status"] == "positive"  # the +61 day specimen is too late
+    assert rows["LINES"]["er_status"] == "unknown"
+
+
+def test_prior_endocrine_therapy(run):
+    kinds = {r["patient_id"]: r["prior_endocrine_kind"] for r in run.query("select * from timeline.prior_endocrine_therapy")}
+    assert kinds["PRIOR_TAM"] == "tamoxifen_only"
+    assert kinds["PRIOR_MIXED"] == "other"
+    assert kinds["PRIOR_NONE"] == "none"  # a GnRH agonist is ovarian suppression, not endocrine therapy
+    assert kinds["LINES"] == "other"
+
+
+def test_unrecognised_drug_names_are_kept_and_counted(run):
+    names = run.query("select * from timeline.drug_name_map where match_method = 'unrecognised'")
+    assert [(n["recorded_name"], n["rows"]) for n in names] == [("Study drug XY-12", 1)]
+    exposures = run.query("select drug from timeline.drug_exposures where patient_id = 'UNRECOGNISED'")
+    assert exposures == [{"drug": None}]
