@@ -72,20 +72,19 @@ def run(args: argparse.Namespace) -> int:
     for stale in (database, database.with_name(database.name + ".wal")):
         stale.unlink(missing_ok=True)  # every CLI run audits the extract afresh
 
-    logging.getLogger("dagster").setLevel(logging.CRITICAL)
-    progress = _StepProgress(audit_definitions.STAGE_OF_ASSET)
-    dagster_logger = logging.getLogger("dagster")
-    dagster_logger.addHandler(progress)
+    # Dagster's own console output is replaced by one progress line per step.
+    progress_logger = logging.getLogger("abc_audit.progress")
+    progress_logger.setLevel(logging.DEBUG)
+    progress_logger.propagate = False
+    progress_logger.handlers = [_StepProgress(audit_definitions.STAGE_OF_ASSET)]
     defs = dg.Definitions(assets=audit_definitions.ALL_ASSETS, jobs=[audit_definitions.audit_job],
-                          resources=resources)
+                          resources=resources,
+                          loggers={"progress": dg.LoggerDefinition(lambda _: progress_logger)})
     print(f"abc-audit: auditing {resources['audit'].input_path} -> {resources['audit'].output_path}")
     started = time.monotonic()
-    try:
-        result = defs.get_job_def("audit").execute_in_process(
-            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}})
-    finally:
-        dagster_logger.removeHandler(progress)
+    result = defs.resolve_job_def("audit").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
+        run_config={"loggers": {"progress": {}}})
     if not result.success:
         code, reason = _failure_reason(result)
         print(f"abc-audit: {reason}", file=sys.stderr)
