@@ -30,7 +30,7 @@ def _scorecard(national: pd.DataFrame) -> str:
             f"<td class=num>{interval}</td><td class=num>{target}</td><td class='{met.replace(' ', '_')}'>{met}</td>"
             f"<td class=num>{r.excluded}</td><td class=num>{r.insufficient_data}</td></tr>")
     return ("<table class=scorecard><thead><tr><th>Rule</th><th>Recommendation</th><th>Adherent / eligible</th>"
-            "<th>Adherence</th><th>95% interval</th><th>Target</th><th>Target</th><th>Excluded</th>"
+            "<th>Adherence</th><th>95% interval</th><th>Target</th><th>Target met?</th><th>Excluded</th>"
             "<th>Insufficient data</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
 
 
