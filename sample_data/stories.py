@@ -170,6 +170,8 @@ def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, 
         purpose = "response_monitoring" if not s.chance(0.07) else None
         s.add("imaging", imaging_date=day, modality=modality, purpose=purpose, result=rng.choice(["stable", "response"]))
 
+    _care_events(s, index)
+
     # Decisions that become exceptions.
     declined_endocrine = er_positive and s.chance(0.04)
     if declined_endocrine:
@@ -221,3 +223,25 @@ def _radiotherapy(s: Story, index: dt.date, sites: list[str]) -> None:
                            technique=technique, retreatment=True if s.chance(0.04) else None)
     if "brain" in sites and s.chance(0.6):
         s.radiotherapy(_days(index, rng.randint(5, 50)), "brain_whole", "other", 20, 5, intent="palliative")
+
+
+CARE_EVENTS = [  # (event type, earliest and latest usual day relative to index, base probability)
+    ("mdt_discussion", -25, 50, 1.0), ("key_worker_assigned", -400, 80, 0.95),
+    ("information_preference_assessed", -20, 80, 0.9), ("decision_involvement_assessed", -20, 80, 0.85),
+    ("holistic_needs_assessment", -20, 85, 0.85), ("decision_aid_offered", -10, 85, 0.6),
+    ("information_provided", -10, 60, 0.9),
+]
+
+
+def _care_events(s: Story, index: dt.date) -> None:
+    """Process-of-care events, recorded by better providers more often; a few fall late."""
+    for event_type, earliest, latest, base in CARE_EVENTS:
+        if not (s.follows() and s.chance(base)):
+            if s.chance(0.15):  # done, but after the window
+                late = _days(index, latest + s.rng.randint(12, 90))
+                if late <= s.last_day:
+                    s.add("care_events", event_date=late, event_type=event_type, provider_code=None)
+            continue
+        when = _days(index, s.rng.randint(earliest, latest))
+        if when <= s.last_day:
+            s.add("care_events", event_date=when, event_type=event_type, provider_code=None)

@@ -14,6 +14,8 @@ CASE_COLUMNS = ["rule_id", "patient_id", "unit_id", "provider_code", "icb_code",
 MEASURE_COLUMNS = ["rule_id", "level", "group", "period", "numerator", "denominator", "excluded",
                    "insufficient_data", "adherence", "ci_low", "ci_high", "target", "target_met", "suppressed"]
 FOUNDATION_RULES = ["1.1.7", "1.3.1", "1.3.4a", "1.3.4b", "1.5.16"]
+# Care-process rules have no insufficient-data outcome: the event is recorded or it is not.
+CARE_RULES = ["1.2.1", "1.2.3", "1.2.4", "1.4.1a", "1.4.1b", "QS12-5", "QS12-6"]
 
 
 def _run(output):
@@ -67,6 +69,8 @@ def test_every_foundation_rule_has_all_four_outcomes(sample_runs):
             seen.setdefault(row["rule_id"], set()).add(row["outcome"])
     for rule in FOUNDATION_RULES:
         assert seen.get(rule) == {"adherent", "non_adherent", "excluded", "insufficient_data"}, (rule, seen.get(rule))
+    for rule in CARE_RULES:
+        assert seen.get(rule) == {"adherent", "non_adherent", "excluded"}, (rule, seen.get(rule))
 
 
 def test_two_runs_are_byte_identical(sample_runs):
