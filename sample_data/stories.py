@@ -113,7 +113,8 @@ def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, 
     male = s.chance(0.01)
     index = _days(FIRST_INDEX, rng.randrange(INDEX_SPAN_DAYS + 1))
     age = max(30, min(90, round(rng.gauss(62, 12))))
-    death = _days(index, rng.randint(20, 1400)) if s.chance(0.25) else None
+    early_death = s.chance(0.015)  # dies within weeks of diagnosis, sometimes before any staging scan
+    death = _days(index, rng.randint(3, 28) if early_death else rng.randint(20, 1400)) if early_death or s.chance(0.25) else None
     death = death if death and death <= LAST_DATE else None
     s.death = death
     s.add("patients", sex="male" if male else ("unknown" if s.chance(0.003) else "female"),
@@ -154,9 +155,11 @@ def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, 
               her2_status="positive" if her2_positive else "negative")
 
     # Imaging at diagnosis, then response monitoring.
-    s.add("imaging", imaging_date=_days(index, -rng.randint(3, 40)), modality="ct", purpose="staging",
-          result="metastatic")
-    if "bone" in sites and s.chance(0.7):
+    staging_ct = s.follows() or s.chance(0.6)
+    if not (early_death and s.chance(0.6)):
+        s.add("imaging", imaging_date=_days(index, -rng.randint(3, 40)), modality="ct" if staging_ct else "pet_ct",
+          purpose="staging", result="metastatic")
+    if "bone" in sites and s.chance(0.7) and not early_death:
         s.add("imaging", imaging_date=_days(index, -rng.randint(1, 30)), modality="bone_scintigraphy",
               purpose="staging", result="metastatic")
     trial = s.chance(0.04)
@@ -167,6 +170,8 @@ def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, 
         modality = "ct"
         if "bone" in sites and (not s.follows() or trial) and s.chance(0.5):
             modality = "bone_scintigraphy"
+        elif (not s.follows() or trial) and s.chance(0.15):
+            modality = "pet_ct"
         purpose = "response_monitoring" if not s.chance(0.07) else None
         s.add("imaging", imaging_date=day, modality=modality, purpose=purpose, result=rng.choice(["stable", "response"]))
 

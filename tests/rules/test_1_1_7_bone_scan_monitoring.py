@@ -45,4 +45,4 @@ def test_outcome(run, patient, expected):
 def test_reason_and_evidence(run):
     row = run.outcomes("1.1.7")[("NON_MONITORING", "NON_MONITORING")]
     assert row["reason"] == "bone scintigraphy for response monitoring on 2024-06-19"
-    assert row["evidence"]["monitoring_scans"] == 1 and row["evidence"]["bone_scans_after_index"] == 1
+    assert row["evidence"]["monitoring_scans"] == 1 and row["evidence"]["scans_after_index"] == 1

@@ -1,14 +1,17 @@
--- CG81 1.1.7: do not use bone scintigraphy to monitor the response of bone metastases to
--- treatment. Unit: patient with bone metastases at index.
+-- Shared by 1.1.7 (do not use bone scintigraphy to monitor the response of bone metastases) and
+-- 1.1.8 (do not use PET-CT to monitor advanced breast cancer): no scan of $modality with purpose
+-- response_monitoring after the index date. Unit: patient ($bone_metastases_only limits the
+-- population to patients with bone metastases at index).
 with patients as (
-    select * from timeline.patient_timeline where has_bone_metastases_at_index
+    select * from timeline.patient_timeline
+    where has_bone_metastases_at_index or not $bone_metastases_only
 ),
 
 trial_regimens as (
     select patient_id, regimen_id, start_date, end_date from timeline.regimens where in_clinical_trial
 ),
 
-bone_scans_after_index as (
+scans_after_index as (
     select
         i.patient_id,
         i.imaging_date,
@@ -21,7 +24,7 @@ bone_scans_after_index as (
         ) as during_clinical_trial
     from validated.imaging i
         join patients p using (patient_id)
-    where i.modality = 'bone_scintigraphy'
+    where i.modality = $modality
       and i.imaging_date > p.index_date
 ),
 
@@ -33,8 +36,8 @@ scan_summary as (
         count(*) filter (where purpose = 'response_monitoring' and not during_clinical_trial) as monitoring_scans_off_trial,
         min(imaging_date) filter (where purpose = 'unknown') as first_unknown_purpose_scan_date,
         count(*) filter (where purpose = 'unknown') as unknown_purpose_scans,
-        count(*) as bone_scans_after_index
-    from bone_scans_after_index
+        count(*) as scans_after_index
+    from scans_after_index
     group by patient_id
 ),
 
@@ -45,7 +48,7 @@ final as (
         p.index_date as unit_date,
         p.provider_code,
         case when s.monitoring_scans > 0 and s.monitoring_scans_off_trial = 0
-            then 'clinical_trial: bone scintigraphy for response monitoring only while on a clinical trial regimen'
+            then 'clinical_trial: ' || replace($modality, '_', ' ') || ' for response monitoring only while on a clinical trial regimen'
         end as exclusion_reason,
         null as population_unknown_reason,
         case
@@ -53,15 +56,15 @@ final as (
             when coalesce(s.unknown_purpose_scans, 0) > 0 then null
             else true
         end as numerator_met,
-        'bone scan on ' || strftime(s.first_unknown_purpose_scan_date, '%Y-%m-%d')
+        replace($modality, '_', ' ') || ' on ' || strftime(s.first_unknown_purpose_scan_date, '%Y-%m-%d')
             || ' after index with purpose unknown' as numerator_unknown_reason,
-        'no bone scintigraphy used to monitor response after index' as adherent_reason,
-        'bone scintigraphy for response monitoring on ' || strftime(s.first_monitoring_scan_date, '%Y-%m-%d')
-            as non_adherent_reason,
+        'no ' || replace($modality, '_', ' ') || ' used to monitor response after index' as adherent_reason,
+        replace($modality, '_', ' ') || ' for response monitoring on '
+            || strftime(s.first_monitoring_scan_date, '%Y-%m-%d') as non_adherent_reason,
         []::varchar[] as exception_treatments,
         null::date as exception_window_end,
         {
-            'bone_scans_after_index': coalesce(s.bone_scans_after_index, 0),
+            'scans_after_index': coalesce(s.scans_after_index, 0),
             'monitoring_scans': coalesce(s.monitoring_scans, 0),
             'monitoring_scans_during_clinical_trial': coalesce(s.monitoring_scans - s.monitoring_scans_off_trial, 0),
             'first_monitoring_scan_date': s.first_monitoring_scan_date,
