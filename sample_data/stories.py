@@ -145,11 +145,16 @@ def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, 
             s.regimen([adjuvant], _days(early, 60), "adjuvant", _days(index, -rng.randint(60, 400)), "completed")
         if s.chance(0.3):
             s.regimen(["epirubicin", "cyclophosphamide"], _days(early, 20), "adjuvant", _days(early, 110), "completed")
-    s.add("disease_events", event_date=index, event_type="metastatic_diagnosis", de_novo=de_novo,
+    s.add("disease_events", event_date=index, event_type="metastatic_diagnosis",
+          de_novo=de_novo if not s.chance(0.04) else None,
           sites=";".join(sites), menopausal_status=menopausal, performance_status=rng.choice([0, 0, 1, 1, 1, 2, 3]),
           visceral_crisis=True if visceral else None)
     er_status = ("positive" if er_positive else "negative") if not s.chance(0.04) else "unknown"
-    if de_novo or s.chance(0.45):
+    reassessed = de_novo or s.chance(0.45)
+    if not reassessed and s.chance(0.08):
+        s.add("treatment_decisions", decision_date=_days(index, rng.randint(0, 40)), treatment="biopsy",
+              decision=rng.choice(["declined_by_patient", "not_suitable", "contraindicated"]))
+    if reassessed:
         s.add("pathology", sample_date=_days(index, rng.randint(-10, 20)),
               specimen_origin="primary" if de_novo else "metastasis", er_status=er_status,
               her2_status="positive" if her2_positive else "negative")

@@ -22,6 +22,13 @@ index_events as (
     group by m.patient_id
 ),
 
+earlier_early_diagnoses as (
+    select distinct e.patient_id
+    from validated.disease_events e
+        join index_dates i using (patient_id)
+    where e.event_type = 'early_diagnosis' and e.event_date < i.index_date
+),
+
 final as (
     select
         p.patient_id,
@@ -33,10 +40,16 @@ final as (
         i.index_date,
         quarter_label(i.index_date) as index_period,
         year(i.index_date) - p.birth_year as age_at_index,
-        e.de_novo
+        e.de_novo,
+        -- recurrence: recorded as not de novo, or (when unrecorded) early breast cancer came first
+        case
+            when e.de_novo is not null then not e.de_novo
+            when x.patient_id is not null then true
+        end as is_recurrence
     from patients p
         join index_dates i using (patient_id)
         left join index_events e using (patient_id)
+        left join earlier_early_diagnoses x using (patient_id)
 )
 
 select * from final order by patient_id

@@ -13,7 +13,7 @@ CASE_COLUMNS = ["rule_id", "patient_id", "unit_id", "provider_code", "icb_code",
                 "unit_date", "outcome", "reason", "evidence"]
 MEASURE_COLUMNS = ["rule_id", "level", "group", "period", "numerator", "denominator", "excluded",
                    "insufficient_data", "adherence", "ci_low", "ci_high", "target", "target_met", "suppressed"]
-FOUNDATION_RULES = ["1.1.7", "1.1.8", "1.3.1", "1.3.4a", "1.3.4b", "1.5.16"]
+FOUNDATION_RULES = ["1.1.6", "1.1.7", "1.1.8", "1.3.1", "1.3.4a", "1.3.4b", "1.5.16", "QS12-4"]
 # Rules whose data is recorded or not (a scan, a care event) have no insufficient-data outcome.
 CARE_RULES = ["1.1.1", "1.1.2", "1.1.3", "1.2.1", "1.2.3", "1.2.4", "1.4.1a", "1.4.1b", "QS12-5", "QS12-6"]
 
