@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 OUT    ?= out
 INPUT  ?= sample_data
 
-.PHONY: audit test dev install install-test sample-data benchmark clean
+.PHONY: audit test dev install install-test sample-data docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,6 @@ sample-data: install
 
 clean:
 	rm -rf $(OUT) .$(OUT).work .dagster
+
+docs: install
+	$(BIN)/python -m audit_rules.render_docs > docs/rules.md
