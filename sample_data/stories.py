@@ -181,6 +181,7 @@ def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, 
         s.add("imaging", imaging_date=day, modality=modality, purpose=purpose, result=rng.choice(["stable", "response"]))
 
     _care_events(s, index)
+    _complications(s, index, sites)
 
     # Decisions that become exceptions.
     declined_endocrine = er_positive and s.chance(0.04)
@@ -255,3 +256,42 @@ def _care_events(s: Story, index: dt.date) -> None:
         when = _days(index, s.rng.randint(earliest, latest))
         if when <= s.last_day:
             s.add("care_events", event_date=when, event_type=event_type, provider_code=None)
+
+
+# (trigger share, how it is recorded, [(care, first day, last day relative to the trigger)])
+COMPLICATIONS = [
+    (0.20, "fatigue", [("fatigue_assessment", 0, 30), ("fatigue_information_given", 0, 30),
+                       ("exercise_programme_referral", 0, 60)]),
+    (0.05, "uncontrolled_local_disease", [("mdt_discussion", -14, 30), ("palliative_care_assessment", -14, 60)]),
+    (0.03, "fungating_tumour", [("wound_care_review", -14, 30)]),
+    (0.06, "long_bone_fracture_risk", [("orthopaedic_assessment", -14, 30)]),
+]
+
+
+def _complications(s: Story, index: dt.date, sites: list[str]) -> None:
+    """Fatigue and flagged local or bone problems, each followed (or not) by the care it calls for."""
+    for share, trigger, responses in COMPLICATIONS:
+        if trigger == "long_bone_fracture_risk" and "bone" not in sites or not s.chance(share):
+            continue
+        when = _days(index, s.rng.randint(-20, 400))
+        if s.death and s.chance(0.4):  # complications cluster near the end of life
+            when = max(_days(index, -20), _days(s.death, -s.rng.randint(2, 25)))
+        if when > s.last_day:
+            continue
+        if trigger == "fatigue":
+            s.add("care_events", event_date=when, event_type="significant_fatigue_reported", provider_code=None)
+        else:
+            s.add("disease_events", event_date=when, event_type="progression", **{trigger: True})
+        for care, first, last in responses:
+            if s.follows() and s.chance(0.9):
+                day = _days(when, s.rng.randint(max(first, 0), last))
+            elif s.chance(0.3):
+                day = _days(when, last + s.rng.randint(5, 60))
+            else:
+                continue
+            if day > s.last_day:
+                continue
+            if care == "orthopaedic_assessment" and s.chance(0.3):
+                s.add("procedures", procedure_date=day, procedure="prophylactic_fixation")
+            else:
+                s.add("care_events", event_date=day, event_type=care, provider_code=None)

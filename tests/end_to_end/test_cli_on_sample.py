@@ -15,7 +15,8 @@ MEASURE_COLUMNS = ["rule_id", "level", "group", "period", "numerator", "denomina
                    "insufficient_data", "adherence", "ci_low", "ci_high", "target", "target_met", "suppressed"]
 FOUNDATION_RULES = ["1.1.6", "1.1.7", "1.1.8", "1.3.1", "1.3.4a", "1.3.4b", "1.5.16", "QS12-4"]
 # Rules whose data is recorded or not (a scan, a care event) have no insufficient-data outcome.
-CARE_RULES = ["1.1.1", "1.1.2", "1.1.3", "1.2.1", "1.2.3", "1.2.4", "1.4.1a", "1.4.1b", "QS12-5", "QS12-6"]
+CARE_RULES = ["1.1.1", "1.1.2", "1.1.3", "1.2.1", "1.2.3", "1.2.4", "1.4.1a", "1.4.1b", "QS12-5", "QS12-6",
+              "1.5.8", "1.5.9", "1.5.10", "1.5.11", "1.5.12", "1.5.13", "1.5.17"]
 
 
 def _run(output):

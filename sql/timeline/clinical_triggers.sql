@@ -1,0 +1,35 @@
+-- The first occurrence, from index - N days, of each clinical situation that starts a
+-- complication rule's window: significant fatigue reported, and disease events flagged
+-- uncontrolled local disease, fungating tumour or long-bone fracture risk.
+with cohort as (
+    select patient_id, index_date from timeline.patient_cohort
+),
+
+fatigue as (
+    select c.patient_id, 'significant_fatigue' as trigger, e.event_date as trigger_date
+    from validated.care_events e
+        join cohort c using (patient_id)
+    where e.event_type = 'significant_fatigue_reported'
+),
+
+flagged_events as (
+    select c.patient_id, flag.trigger, e.event_date as trigger_date
+    from validated.disease_events e
+        join cohort c using (patient_id),
+        lateral (select unnest([
+            case when e.uncontrolled_local_disease then 'uncontrolled_local_disease' end,
+            case when e.fungating_tumour then 'fungating_tumour' end,
+            case when e.long_bone_fracture_risk then 'long_bone_fracture_risk' end
+        ]) as trigger) flag
+    where flag.trigger is not null
+),
+
+final as (
+    select t.patient_id, t.trigger, min(t.trigger_date) as trigger_date
+    from (select * from fatigue union all select * from flagged_events) t
+        join cohort c using (patient_id)
+    where t.trigger_date >= c.index_date - $trigger_days_before_index
+    group by t.patient_id, t.trigger
+)
+
+select * from final order by patient_id, trigger
