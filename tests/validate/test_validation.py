@@ -94,3 +94,21 @@ def test_future_dates_and_absurd_doses(audit):
     assert findings[("radiotherapy", "prescribed_dose_gy.range")]["action"] == "value_set_to_unknown"
     assert findings[("radiotherapy", "start_date.date_range")]["action"] == "row_quarantined"
     assert run.outcome("1.5.16", "P6", "C1") == "insufficient_data"
+
+
+def test_unparseable_csv_line_is_quarantined_by_line_number(audit, tmp_path):
+    x = _base()
+    x.patient("P7").metastatic()
+    folder = x.write(tmp_path / "extract")
+    events = folder / "disease_events.csv"
+    lines = events.read_text().splitlines()
+    lines.insert(2, "P1,2024-05-01,progression,bone,,,,,,,,,,,,extra,columns")
+    events.write_text("\n".join(lines) + "\n")
+    from tests.conftest import run_audit
+    run = run_audit(folder, tmp_path)
+    assert run.failure() is None
+    rejected = run.query("select * from validated.quarantine where check_name = 'file.parse'")
+    assert [(r["table_name"], r["source_line"], r["action"]) for r in rejected] == [("disease_events", 3, "row_quarantined")]
+    assert rejected[0]["value"] is None  # the raw line is never copied into outputs
+    row = run.query("select * from bookkeeping.row_reconciliation where table_name = 'disease_events'")[0]
+    assert (row["rows_read"], row["rows_accepted"], row["rows_quarantined"], row["rows_rejected_by_parser"]) == (4, 3, 1, 1)
