@@ -82,12 +82,13 @@ def _days(base: dt.date, days: int) -> dt.date:
 
 
 def _first_line(s: Story, er_positive: bool, her2_positive: bool, menopausal: str | None, male: bool,
-                visceral: bool, start: dt.date, end: dt.date, trial: bool) -> list[str]:
+                visceral: bool, start: dt.date, end: dt.date, trial: bool, no_tamoxifen: bool = False) -> list[str]:
     """Chooses and records the first palliative line; returns its drugs."""
     rng = s.rng
-    if er_positive and not visceral and (s.follows() or s.chance(0.5)):
+    # Visceral crisis calls for chemotherapy first (1.3.2); weaker providers sometimes give endocrine therapy.
+    if er_positive and (not visceral or not s.follows()) and (s.follows() or s.chance(0.5)):
         if male:
-            drugs = ["tamoxifen"] if s.follows() else ["anastrozole"]
+            drugs = ["tamoxifen"] if s.follows() and s.chance(0.8) and not no_tamoxifen else ["anastrozole"]
         elif menopausal in ("pre", "peri"):
             drugs = ["tamoxifen", "goserelin"] if s.follows() else ["tamoxifen"]
         elif s.follows():
@@ -110,7 +111,7 @@ def _first_line(s: Story, er_positive: bool, her2_positive: bool, menopausal: st
 
 def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, quality: float):
     s = Story(rng, patient_id, provider, quality)
-    male = s.chance(0.01)
+    male = s.chance(0.012)
     index = _days(FIRST_INDEX, rng.randrange(INDEX_SPAN_DAYS + 1))
     age = max(30, min(90, round(rng.gauss(62, 12))))
     early_death = s.chance(0.015)  # dies within weeks of diagnosis, sometimes before any staging scan
@@ -188,13 +189,23 @@ def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, 
     if declined_endocrine:
         s.add("treatment_decisions", decision_date=_days(index, rng.randint(0, 20)), treatment="endocrine_therapy",
               decision=rng.choice(["declined_by_patient", "contraindicated", "not_suitable"]))
+    if visceral and er_positive and s.chance(0.08):
+        s.add("treatment_decisions", decision_date=_days(index, rng.randint(0, 10)), treatment="chemotherapy",
+              decision=rng.choice(["declined_by_patient", "not_suitable"]))
+    tamoxifen_contraindicated = male and er_positive and s.chance(0.2)
+    if tamoxifen_contraindicated:
+        s.add("treatment_decisions", decision_date=_days(index, rng.randint(0, 20)), treatment="tamoxifen",
+              decision="contraindicated")
     ai_contraindicated = er_positive and not male and s.chance(0.04)
     if ai_contraindicated:
         s.add("treatment_decisions", decision_date=_days(index, rng.randint(0, 20)), treatment="aromatase_inhibitor",
               decision=rng.choice(["contraindicated", "declined_by_patient", "clinical_trial"]))
 
     # Systemic treatment: the first line (sometimes none within 180 days), then a second.
-    if "bone" in sites and s.chance(0.6):
+    if "bone" in sites and s.chance(0.06):
+        s.add("treatment_decisions", decision_date=_days(index, rng.randint(0, 30)), treatment="bone_targeted_therapy",
+              decision=rng.choice(["declined_by_patient", "contraindicated"]))
+    elif "bone" in sites and s.chance(0.6):
         s.regimen([rng.choice(["zoledronic acid", "denosumab", "zoledronic acid", "alendronic acid"])],
                   _days(index, rng.randint(-10, 80)), "supportive")
     if s.chance(0.06) or (declined_endocrine and s.chance(0.5)):
@@ -204,7 +215,7 @@ def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, 
     first_end = _days(first_start, rng.randint(90, 500))
     use_chemo = declined_endocrine or ai_contraindicated and s.chance(0.3)
     first_drugs = _first_line(s, er_positive and not use_chemo, her2_positive, menopausal, male, visceral,
-                              first_start, first_end, trial)
+                              first_start, first_end, trial, no_tamoxifen=tamoxifen_contraindicated)
     if ai_contraindicated and not male and any(d in first_drugs for d in ("letrozole", "anastrozole", "exemestane")):
         s.rows = [r for r in s.rows if not (r[0] == "systemic_therapy" and r[1]["start_date"] == first_start)]
         s.regimens -= 1

@@ -1,6 +1,6 @@
--- The first occurrence, from index - N days, of each clinical situation that starts a
--- complication rule's window: significant fatigue reported, and disease events flagged
--- uncontrolled local disease, fungating tumour or long-bone fracture risk.
+-- The first occurrence, from index - N days, of each clinical situation that starts a rule's
+-- window: significant fatigue reported; disease events flagged uncontrolled local disease,
+-- fungating tumour or long-bone fracture risk; bone metastases first recorded (site bone).
 with cohort as (
     select patient_id, index_date from timeline.patient_cohort
 ),
@@ -24,9 +24,16 @@ flagged_events as (
     where flag.trigger is not null
 ),
 
+bone_metastases as (
+    select c.patient_id, 'bone_metastases' as trigger, e.event_date as trigger_date
+    from validated.disease_events e
+        join cohort c using (patient_id)
+    where list_contains(e.sites, 'bone')
+),
+
 final as (
     select t.patient_id, t.trigger, min(t.trigger_date) as trigger_date
-    from (select * from fatigue union all select * from flagged_events) t
+    from (select * from fatigue union all select * from flagged_events union all select * from bone_metastases) t
         join cohort c using (patient_id)
     where t.trigger_date >= c.index_date - $trigger_days_before_index
     group by t.patient_id, t.trigger

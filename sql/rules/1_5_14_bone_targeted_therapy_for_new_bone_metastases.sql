@@ -1,0 +1,46 @@
+-- CG81 1.5.14: consider offering bisphosphonates to patients newly diagnosed with bone metastases.
+-- Unit: patient, from the first event recording bone metastases (on or after index - 30 days);
+-- adherent when a bisphosphonate or denosumab starts in that date + $window_start_days .. + $window_end_days.
+with patients as (
+    select p.*, t.trigger_date as bone_metastases_date
+    from timeline.patient_timeline p
+        join timeline.clinical_triggers t using (patient_id)
+    where t.trigger = 'bone_metastases'
+),
+
+bone_targeted as (
+    select p.patient_id, min(r.start_date) as start_date, arg_min(r.drugs, r.start_date) as drugs
+    from patients p
+        join timeline.regimens r using (patient_id)
+    where r.has_bone_targeted
+      and r.start_date between p.bone_metastases_date + $window_start_days and p.bone_metastases_date + $window_end_days
+    group by p.patient_id
+),
+
+final as (
+    select
+        p.patient_id,
+        p.patient_id as unit_id,
+        p.index_date as unit_date,
+        p.provider_code,
+        case when b.patient_id is null and p.date_of_death < p.bone_metastases_date + $window_end_days
+            then 'died_before_window_closed: died on ' || strftime(p.date_of_death, '%Y-%m-%d')
+        end as exclusion_reason,
+        null as population_unknown_reason,
+        b.patient_id is not null as numerator_met,
+        null as numerator_unknown_reason,
+        array_to_string(b.drugs, ', ') || ' from ' || strftime(b.start_date, '%Y-%m-%d') as adherent_reason,
+        'no bisphosphonate or denosumab from ' || strftime(p.bone_metastases_date + $window_start_days, '%Y-%m-%d')
+            || ' to ' || strftime(p.bone_metastases_date + $window_end_days, '%Y-%m-%d') as non_adherent_reason,
+        ['bone_targeted_therapy'] as exception_treatments,
+        p.bone_metastases_date + $window_end_days as exception_window_end,
+        {
+            'bone_metastases_date': p.bone_metastases_date,
+            'bone_targeted_start_date': b.start_date,
+            'bone_targeted_drugs': b.drugs
+        } as evidence
+    from patients p
+        left join bone_targeted b using (patient_id)
+)
+
+select * from final

@@ -1,0 +1,78 @@
+"""CG81 1.3.2 (chemotherapy first for visceral crisis), 1.3.3 (endocrine after first-line
+chemotherapy), 1.3.7 (tamoxifen for men), 1.5.14 (bisphosphonates for new bone metastases) and
+1.5.15 (licensed bone-targeted drugs)."""
+import pytest
+
+from tests.conftest import run_audit
+from tests.extract_builder import Extract, day
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    x = Extract()
+    vc = {"visceral_crisis": True, "sites": "liver"}
+    # 1.3.2
+    x.patient("VC_CHEMO").metastatic(**vc).pathology().regimen("docetaxel", start=5)
+    x.patient("VC_ENDO").metastatic(**vc).pathology().regimen("letrozole", start=5)
+    x.patient("VC_DECLINED").metastatic(**vc).pathology().decision(3, "chemotherapy").regimen("letrozole", start=5)
+    x.patient("VC_ER_UNKNOWN").metastatic(**vc).pathology(er="unknown").regimen("letrozole", start=5)
+    x.patient("VC_NO_LINE").metastatic(**vc).pathology()
+    x.patient("VC_ER_NEG").metastatic(**vc).pathology(er="negative").regimen("letrozole", start=5)
+    # 1.3.3
+    chemo = {"start": 10, "end": 150, "end_reason": "completed"}
+    x.patient("C_ENDO_D90").metastatic().pathology().regimen("paclitaxel", **chemo).regimen("letrozole", start=240)
+    x.patient("C_ENDO_D91").metastatic().pathology().regimen("paclitaxel", **chemo).regimen("letrozole", start=241)
+    x.patient("C_MAINTENANCE").metastatic().pathology().regimen("paclitaxel", **chemo).regimen("anastrozole", start=100)
+    x.patient("C_ENDED_BEFORE").metastatic().pathology().regimen("paclitaxel", **chemo).regimen("anastrozole", start=20, end=60)
+    x.patient("C_NOTHING").metastatic().pathology().regimen("paclitaxel", **chemo)
+    x.patient("C_DIED", date_of_death=day(200)).metastatic().pathology().regimen("paclitaxel", **chemo)
+    x.patient("C_DECLINED").metastatic().pathology().regimen("paclitaxel", **chemo).decision(160, "endocrine_therapy")
+    x.patient("C_PROGRESSED").metastatic().pathology().regimen("paclitaxel", start=10, end=150, end_reason="progression")
+    x.patient("C_WITH_ENDO").metastatic().pathology().regimen(["paclitaxel", "goserelin", "tamoxifen"], **chemo)
+    # 1.3.7
+    x.patient("MAN_TAM", sex="male").metastatic(menopausal_status="not_applicable").pathology().regimen("tamoxifen", start=10)
+    x.patient("MAN_AI", sex="male").metastatic(menopausal_status="not_applicable").pathology().regimen("anastrozole", start=10)
+    x.patient("MAN_TAM_DECLINED", sex="male").metastatic(menopausal_status="not_applicable").pathology().decision(5, "tamoxifen").regimen("anastrozole", start=10)
+    x.patient("MAN_ER_UNKNOWN", sex="male").metastatic(menopausal_status="not_applicable").regimen("anastrozole", start=10)
+    # 1.5.14 / 1.5.15 (bone metastases at index unless stated)
+    x.patient("B_ZOL").metastatic().regimen("Zometa", start=20, intent="supportive")
+    x.patient("B_DENOSUMAB_DM30").metastatic().regimen("denosumab", start=-30, intent="supportive")
+    x.patient("B_LATE_D91").metastatic().regimen("zoledronic acid", start=91, intent="supportive")
+    x.patient("B_ALENDRONATE").metastatic().regimen("alendronic acid", start=20, intent="supportive")
+    x.patient("B_NONE").metastatic()
+    x.patient("B_DECLINED").metastatic().decision(10, "bone_targeted_therapy", "declined_by_patient")
+    x.patient("B_DIED", date_of_death=day(60)).metastatic()
+    x.patient("B_LATER_BONE").metastatic(sites="liver").event(200, "progression", sites="bone").regimen("pamidronate", start=250, intent="supportive")
+    x.patient("NO_BONE").metastatic(sites="liver").regimen("zoledronic acid", start=20, intent="supportive")
+    folder = tmp_path_factory.mktemp("systemic_bone")
+    return run_audit(x.write(folder / "extract"), folder)
+
+
+@pytest.mark.parametrize("rule, patient, expected", [
+    ("1.3.2", "VC_CHEMO", "adherent"), ("1.3.2", "VC_ENDO", "non_adherent"), ("1.3.2", "VC_DECLINED", "excluded"),
+    ("1.3.2", "VC_ER_UNKNOWN", "insufficient_data"), ("1.3.2", "VC_NO_LINE", None), ("1.3.2", "VC_ER_NEG", None),
+    ("1.3.2", "C_NOTHING", None),
+    ("1.3.3", "C_ENDO_D90", "adherent"), ("1.3.3", "C_ENDO_D91", "non_adherent"), ("1.3.3", "C_MAINTENANCE", "adherent"),
+    ("1.3.3", "C_ENDED_BEFORE", "non_adherent"), ("1.3.3", "C_NOTHING", "non_adherent"), ("1.3.3", "C_DIED", "excluded"),
+    ("1.3.3", "C_DECLINED", "excluded"), ("1.3.3", "C_PROGRESSED", None), ("1.3.3", "C_WITH_ENDO", None),
+    ("1.3.7", "MAN_TAM", "adherent"), ("1.3.7", "MAN_AI", "non_adherent"), ("1.3.7", "MAN_TAM_DECLINED", "excluded"),
+    ("1.3.7", "MAN_ER_UNKNOWN", "insufficient_data"), ("1.3.7", "C_ENDO_D90", None),
+    ("1.5.14", "B_ZOL", "adherent"), ("1.5.14", "B_DENOSUMAB_DM30", "adherent"), ("1.5.14", "B_LATE_D91", "non_adherent"),
+    ("1.5.14", "B_ALENDRONATE", "adherent"), ("1.5.14", "B_NONE", "non_adherent"), ("1.5.14", "B_DECLINED", "excluded"),
+    ("1.5.14", "B_DIED", "excluded"), ("1.5.14", "B_LATER_BONE", "adherent"), ("1.5.14", "NO_BONE", None),
+])
+def test_patient_outcomes(run, rule, patient, expected):
+    assert run.failure() is None
+    assert run.outcome(rule, patient) == expected
+
+
+def test_1_5_15_judges_each_bone_targeted_regimen(run):
+    outcomes = {k: v["outcome"] for k, v in run.outcomes("1.5.15").items()}
+    assert outcomes[("B_ZOL", "R1")] == "adherent"
+    assert outcomes[("B_DENOSUMAB_DM30", "R1")] == "adherent"
+    assert outcomes[("B_ALENDRONATE", "R1")] == "non_adherent"
+    assert outcomes[("B_LATER_BONE", "R1")] == "adherent"
+    assert ("NO_BONE", "R1") not in outcomes
+    row = run.outcomes("1.5.15")[("B_ALENDRONATE", "R1")]
+    assert row["reason"] == "not licensed for bone metastases: alendronic acid"
+    assert str(row["unit_date"]) == "2024-03-21"
