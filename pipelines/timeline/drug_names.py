@@ -7,15 +7,23 @@ DuckDB joins the result to every row. Anything unmatched is kept and reported, n
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+# pipelines/timeline/drug_names.py -> audit_rules/ beside pipelines/ (in a checkout or site-packages)
 VALUE_SET_PATH = Path(__file__).resolve().parents[2] / "audit_rules" / "value_sets" / "drugs.yaml"
-_SPLIT = re.compile(r"\s*(?:\+|/|,|;|&|\(|\)|\band\b|\bwith\b|\bplus\b|\bor\b)\s*")
-# Weakest first: a mapping is as reliable as the weakest step that produced it.
+
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+# "or" also separates: "bevacizumab or placebo" names a drug and a placebo, not one thing.
+_SEPARATORS = re.compile(r"\s*(?:[+/,;&()]|\band\b|\bwith\b|\bplus\b|\bor\b)\s*")
+_SEPARATOR_CHARACTERS = re.compile(r"[+/,;&()]")
+_PART_PUNCTUATION = " -.:'\""
+# Ordered weakest last: a mapping is only as reliable as the weakest step that produced it.
 _METHOD_RANK = {"exact": 0, "synonym": 1, "combination": 2, "fuzzy": 3}
+_FUZZY_MIN_LENGTH = 5  # shorter strings ("ac", "tc", "5-fu") are too close to each other to guess
 
 
 @dataclass(frozen=True)
@@ -41,24 +49,29 @@ class DrugNameMapping:
     unrecognised_parts: tuple[str, ...]
 
 
-def normalise(name: str) -> str:
-    text = re.sub(r"[\u2010-\u2015]", "-", str(name)).strip().lower()
-    return re.sub(r"\s+", " ", text).strip(" .;:,")
+def normalise(name: str | None) -> str:
+    """Lower case, one space between words, plain dashes, no trailing punctuation."""
+    text = unicodedata.normalize("NFKC", "" if name is None else str(name))
+    text = re.sub(r"\s+", " ", _DASHES.sub("-", text)).strip().lower()
+    return text.rstrip(" .,;:!?")
 
 
 def edit_distance(a: str, b: str) -> int:
-    """Damerau-Levenshtein (optimal string alignment) distance."""
-    previous2, previous = None, list(range(len(b) + 1))
+    """Damerau-Levenshtein distance (optimal string alignment: adjacent transpositions count 1)."""
+    before, previous = None, list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
         for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                value = min(value, previous2[j - 2] + 1)
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if before is not None and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                value = min(value, before[j - 2] + 1)
             current.append(value)
-        previous2, previous = previous, current
+        before, previous = previous, current
     return previous[-1]
+
+
+def _fuzzy_limit(length: int) -> int:
+    return 0 if length < _FUZZY_MIN_LENGTH else 1 if length <= 7 else 2
 
 
 @dataclass(frozen=True)
@@ -66,84 +79,169 @@ class DrugValueSet:
     classes: dict[str, DrugClass]
     drugs: dict[str, Drug]
     names: dict[str, tuple[str, ...]]  # normalised recorded name -> generic drugs
-    methods: dict[str, str]            # normalised recorded name -> exact / synonym / combination
 
-    def _lookup(self, part: str) -> tuple[tuple[str, ...], str] | None:
-        if part in self.names:
-            return self.names[part], self.methods[part]
-        if len(part) < 5:
+    def _method(self, name: str) -> str:
+        if name in self.drugs:
+            return "exact"
+        return "combination" if len(self.names[name]) > 1 else "synonym"
+
+    def _exact(self, text: str) -> tuple[tuple[str, ...], str] | None:
+        return (self.names[text], self._method(text)) if text in self.names else None
+
+    def _fuzzy(self, text: str) -> tuple[tuple[str, ...], str] | None:
+        """The closest name within the allowed distance, if all closest names mean the same drugs."""
+        if _fuzzy_limit(len(text)) == 0:
             return None
-        limit = 1 if len(part) <= 7 else 2
-        close = {self.names[n] for n in self.names
-                 if abs(len(n) - len(part)) <= limit and len(n) >= 5 and edit_distance(part, n) <= limit}
-        return (next(iter(close)), "fuzzy") if len(close) == 1 else None
+        best, meanings = None, set()
+        for name, generics in self.names.items():
+            limit = _fuzzy_limit(min(len(name), len(text)))  # both sides long enough for the edits
+            if limit == 0 or abs(len(name) - len(text)) > limit:
+                continue
+            distance = edit_distance(text, name)
+            if distance > limit or (best is not None and distance > best):
+                continue
+            if best is None or distance < best:
+                best, meanings = distance, set()
+            meanings.add(generics)
+        return (meanings.pop(), "fuzzy") if len(meanings) == 1 else None
+
+    def _lookup(self, text: str) -> tuple[tuple[str, ...], str] | None:
+        return self._exact(text) or self._fuzzy(text)
+
+    def _words(self, part: str) -> tuple[list[tuple[tuple[str, ...], str]], list[str]]:
+        """Longest run of words first, so a multi-word name ("zoledronic acid") is never split."""
+        words = [w.strip(_PART_PUNCTUATION) for w in part.split()]
+        words = [w for w in words if w]
+        hits, unmatched, run, i = [], [], [], 0
+        while i < len(words):
+            for j in range(len(words), i, -1):
+                hit = self._lookup(" ".join(words[i:j]))
+                if hit:
+                    hits.append(hit)
+                    if run:
+                        unmatched.append(" ".join(run))
+                        run = []
+                    i = j
+                    break
+            else:
+                pieces = [self._lookup(p) for p in words[i].split("-")]
+                if len(pieces) > 1 and all(pieces):  # "doxorubicin-cyclophosphamide"
+                    hits += pieces
+                    if run:
+                        unmatched.append(" ".join(run))
+                        run = []
+                else:  # not "ado-trastuzumab" -> trastuzumab: every piece must be a drug
+                    run.append(words[i])  # consecutive unknown words stay one finding
+                i += 1
+        if run:
+            unmatched.append(" ".join(run))
+        return hits, unmatched
 
     def map_name(self, recorded_name: str) -> DrugNameMapping:
-        text = normalise(recorded_name or "")
-        found: dict[str, None] = {}
-        methods: list[str] = []
-        unmatched: list[str] = []
-        whole = self._lookup(text) if text else None
+        text = normalise(recorded_name)
+        if not text:
+            return DrugNameMapping(recorded_name, (), "unrecognised", ())
+        # Whole cell first, also with separators read as spaces: "paclitaxel, albumin-bound" and
+        # "trastuzumab (emtansine)" are one drug, and splitting them would name the wrong one.
+        loose = re.sub(r"\s+", " ", _SEPARATOR_CHARACTERS.sub(" ", text)).strip()
+        whole = self._exact(text) or self._exact(loose) or self._fuzzy(loose)
         if whole:
-            found.update(dict.fromkeys(whole[0]))
-            methods.append(whole[1])
-        else:
-            for part in (p for p in _SPLIT.split(text) if p and p.strip()):
-                part = part.strip(" -.")
-                match = self._lookup(part)
-                if match:
-                    found.update(dict.fromkeys(match[0]))
-                    methods.append(match[1])
-                    continue
-                for word in part.split():
-                    match = self._lookup(word)
-                    if match:
-                        found.update(dict.fromkeys(match[0]))
-                        methods.append(match[1])
-                    else:
-                        unmatched.append(word)
-        if not found:
-            return DrugNameMapping(recorded_name, (), "unrecognised", tuple(unmatched or ([text] if text else [])))
-        method = "partial" if unmatched else max(methods, key=_METHOD_RANK.__getitem__)
-        return DrugNameMapping(recorded_name, tuple(sorted(found)), method, tuple(unmatched))
+            return DrugNameMapping(recorded_name, tuple(sorted(set(whole[0]))), whole[1], ())
+        hits, unmatched = [], []
+        for part in _SEPARATORS.split(text):
+            part = part.strip(_PART_PUNCTUATION)
+            if not part:
+                continue
+            hit = self._lookup(part)
+            if hit:
+                hits.append(hit)
+            else:
+                part_hits, part_unmatched = self._words(part)
+                hits += part_hits
+                unmatched += part_unmatched
+        unmatched = list(dict.fromkeys(unmatched))
+        if not hits:
+            return DrugNameMapping(recorded_name, (), "unrecognised", tuple(unmatched))
+        drugs = tuple(sorted({d for generics, _ in hits for d in generics}))
+        method = "partial" if unmatched else max((m for _, m in hits), key=_METHOD_RANK.__getitem__)
+        return DrugNameMapping(recorded_name, drugs, method, tuple(unmatched))
+
+
+def _flag(spec: dict, key: str, where: str) -> bool:
+    value = spec.get(key, False)
+    if not isinstance(value, bool):
+        raise ValueError(f"drug value set: {where}: {key} must be true or false, got {value!r}")
+    return value
+
+
+def _check_keys(spec: object, allowed: set[str], required: set[str], where: str) -> dict:
+    if not isinstance(spec, dict):
+        raise ValueError(f"drug value set: {where} must be a mapping")
+    if unknown := set(spec) - allowed:
+        raise ValueError(f"drug value set: {where} has unknown keys {sorted(unknown)}")
+    if missing := required - set(spec):
+        raise ValueError(f"drug value set: {where} is missing {sorted(missing)}")
+    return spec
 
 
 def load_drug_value_set(extra_names: dict[str, str | list[str]] | None = None,
                         path: Path | None = None) -> DrugValueSet:
-    raw = yaml.safe_load((path or VALUE_SET_PATH).read_text(encoding="utf-8"))
-    classes = {name: DrugClass(name, spec["group"], bool(spec.get("anticancer", False)),
-                               bool(spec.get("licensed_for_bone_metastases", False)))
-               for name, spec in raw["classes"].items()}
-    drugs, names, methods = {}, {}, {}
+    """Read and check the value set; extra_names (configuration) adds recorded name -> generic(s)."""
+    raw = yaml.safe_load(Path(path or VALUE_SET_PATH).read_text(encoding="utf-8"))
+    raw = _check_keys(raw, {"version", "source", "classes", "drugs", "combinations"},
+                      {"version", "classes", "drugs"}, "the file")
+    if raw["version"] != 1:
+        raise ValueError(f"drug value set: unsupported version {raw['version']!r}")
+    classes = {}
+    for name, spec in (raw["classes"] or {}).items():
+        spec = _check_keys(spec, {"group", "anticancer", "licensed_for_bone_metastases"}, {"group"},
+                           f"class {name}")
+        classes[name] = DrugClass(name, str(spec["group"]), _flag(spec, "anticancer", name),
+                                  _flag(spec, "licensed_for_bone_metastases", name))
+    drugs: dict[str, Drug] = {}
+    names: dict[str, tuple[str, ...]] = {}
 
-    def register(name: str, generics: tuple[str, ...], method: str) -> None:
-        key = normalise(name)
-        if key in names:
-            raise ValueError(f"drug value set: name {key!r} is listed twice")
-        names[key], methods[key] = generics, method
+    def register(name: object, generics: tuple[str, ...], where: str, strict: bool = True) -> None:
+        key = normalise(name if isinstance(name, str) else "")
+        if not key or (strict and key != name):
+            raise ValueError(f"drug value set: {where}: name {name!r} must be lower case and trimmed")
+        if key in names and (strict or names[key] != generics):
+            raise ValueError(f"drug value set: {where}: name {key!r} is listed twice")
+        names[key] = generics
 
-    for generic, spec in raw["drugs"].items():
+    for generic, spec in (raw["drugs"] or {}).items():
+        spec = _check_keys(spec, {"class", "anthracycline", "names"}, {"class"}, f"drug {generic}")
         if spec["class"] not in classes:
-            raise ValueError(f"drug value set: {generic} has unknown class {spec['class']!r}")
-        drugs[generic] = Drug(generic, spec["class"], bool(spec.get("anthracycline", False)))
-        register(generic, (generic,), "exact")
-        for synonym in spec.get("names") or ():
-            register(synonym, (generic,), "synonym")
+            raise ValueError(f"drug value set: drug {generic} has unknown class {spec['class']!r}")
+        anthracycline = _flag(spec, "anthracycline", generic)
+        if anthracycline and classes[spec["class"]].group != "chemotherapy":
+            raise ValueError(f"drug value set: anthracycline {generic} must be a chemotherapy drug")
+        drugs[generic] = Drug(generic, spec["class"], anthracycline)
+        register(generic, (generic,), f"drug {generic}")
+        if not isinstance(spec.get("names") or [], list):
+            raise ValueError(f"drug value set: drug {generic}: names must be a list")
+        for synonym in spec.get("names") or []:
+            register(synonym, (generic,), f"drug {generic}")
     for name, generics in (raw.get("combinations") or {}).items():
-        unknown = [g for g in generics if g not in drugs]
-        if unknown:
-            raise ValueError(f"drug value set: combination {name!r} names unknown drugs {unknown}")
-        register(name, tuple(sorted(generics)), "combination")
+        if not isinstance(generics, list) or len(set(generics)) < 2:
+            raise ValueError(f"drug value set: combination {name!r} must list at least two drugs")
+        if unknown := [g for g in generics if g not in drugs]:
+            raise ValueError(f"drug value set: combination {name!r} names unknown drug {unknown[0]!r}")
+        register(name, tuple(sorted(set(generics))), f"combination {name!r}")
     for name, generics in (extra_names or {}).items():
-        generics = (generics,) if isinstance(generics, str) else tuple(generics)
-        unknown = [g for g in generics if g not in drugs]
-        if unknown:
-            raise ValueError(f"value_sets.drug_names.{name}: unknown generic drug {unknown[0]!r}")
-        register(name, tuple(sorted(generics)), "synonym")
-    return DrugValueSet(classes, drugs, names, methods)
+        generics = [generics] if isinstance(generics, str) else list(generics or [])
+        where = f"value_sets.drug_names.{name}"
+        if not generics:
+            raise ValueError(f"{where}: no generic drug given")
+        if unknown := [g for g in generics if g not in drugs]:
+            raise ValueError(f"{where}: unknown generic drug {unknown[0]!r}")
+        # Configuration may repeat a name the value set already has, but not change its meaning.
+        register(name, tuple(sorted(set(generics))), where, strict=False)
+    return DrugValueSet(classes, drugs, names)
 
 
 def class_attributes_rows(value_set: DrugValueSet) -> list[dict]:
+    """One row per drug with its class attributes (the timeline.drug_value_set table)."""
     rows = []
     for name in sorted(value_set.drugs):
         drug = value_set.drugs[name]

@@ -29,9 +29,8 @@ final as (
         p.patient_id as unit_id,
         p.index_date as unit_date,
         p.provider_code,
-        case when f.patient_id is null and p.date_of_death <= p.first_line_end_date + $endocrine_within_days
-            then 'died_before_window_closed: died on ' || strftime(p.date_of_death, '%Y-%m-%d')
-        end as exclusion_reason,
+        case when f.patient_id is null
+            then died_before_window_closed(p.date_of_death, p.first_line_end_date + $endocrine_within_days) end as exclusion_reason,
         case when p.er_status = 'unknown' then 'er_status at index unknown' end as population_unknown_reason,
         f.patient_id is not null as numerator_met,
         null as numerator_unknown_reason,

@@ -31,9 +31,8 @@ final as (
         t.patient_id as unit_id,
         t.index_date as unit_date,
         t.provider_code,
-        case when w.patient_id is null and t.date_of_death < t.trigger_date + $window_end_days
-            then 'died_before_window_closed: died on ' || strftime(t.date_of_death, '%Y-%m-%d')
-        end as exclusion_reason,
+        case when w.patient_id is null
+            then died_before_window_closed(t.date_of_death, t.trigger_date + $window_end_days) end as exclusion_reason,
         null as population_unknown_reason,
         w.patient_id is not null as numerator_met,
         null as numerator_unknown_reason,

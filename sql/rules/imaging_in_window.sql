@@ -25,9 +25,8 @@ final as (
         p.patient_id as unit_id,
         p.index_date as unit_date,
         p.provider_code,
-        case when s.patient_id is null and p.date_of_death < p.index_date + $window_end_days
-            then 'died_before_window_closed: died on ' || strftime(p.date_of_death, '%Y-%m-%d')
-        end as exclusion_reason,
+        case when s.patient_id is null
+            then died_before_window_closed(p.date_of_death, p.index_date + $window_end_days) end as exclusion_reason,
         null as population_unknown_reason,
         s.patient_id is not null as numerator_met,
         null as numerator_unknown_reason,
