@@ -100,7 +100,7 @@ class DrugValueSet:
             distance = edit_distance(text, name)
             if distance > limit or (best is not None and distance > best):
                 continue
-            if best is None or distance < best:
+            if best is None or distance < best:  # a closer name replaces farther ones
                 best, meanings = distance, set()
             meanings.add(generics)
         return (meanings.pop(), "fuzzy") if len(meanings) == 1 else None
@@ -112,27 +112,24 @@ class DrugValueSet:
         """Longest run of words first, so a multi-word name ("zoledronic acid") is never split."""
         words = [w.strip(_PART_PUNCTUATION) for w in part.split()]
         words = [w for w in words if w]
+        longest = max(name.count(" ") for name in self.names) + 2  # a stray space is a fuzzy edit
         hits, unmatched, run, i = [], [], [], 0
         while i < len(words):
-            for j in range(len(words), i, -1):
-                hit = self._lookup(" ".join(words[i:j]))
-                if hit:
-                    hits.append(hit)
-                    if run:
-                        unmatched.append(" ".join(run))
-                        run = []
-                    i = j
-                    break
+            j, found = next(((j, [hit]) for j in range(min(len(words), i + longest), i, -1)
+                             if (hit := self._lookup(" ".join(words[i:j])))), (i + 1, None))
+            if found is None:
+                # "doxorubicin-cyclophosphamide" is two drugs only if every piece is a drug,
+                # so "ado-trastuzumab" never becomes trastuzumab.
+                pieces = [self._lookup(piece) for piece in words[i].split("-")]
+                found = pieces if len(pieces) > 1 and all(pieces) else None
+            if found:
+                hits += found
+                if run:
+                    unmatched.append(" ".join(run))
+                    run = []
             else:
-                pieces = [self._lookup(p) for p in words[i].split("-")]
-                if len(pieces) > 1 and all(pieces):  # "doxorubicin-cyclophosphamide"
-                    hits += pieces
-                    if run:
-                        unmatched.append(" ".join(run))
-                        run = []
-                else:  # not "ado-trastuzumab" -> trastuzumab: every piece must be a drug
-                    run.append(words[i])  # consecutive unknown words stay one finding
-                i += 1
+                run.append(words[i])  # consecutive unknown words stay one finding
+            i = j
         if run:
             unmatched.append(" ".join(run))
         return hits, unmatched
@@ -160,8 +157,8 @@ class DrugValueSet:
                 hits += part_hits
                 unmatched += part_unmatched
         unmatched = list(dict.fromkeys(unmatched))
-        if not hits:
-            return DrugNameMapping(recorded_name, (), "unrecognised", tuple(unmatched))
+        if not hits:  # a cell of bare punctuation ("-") is still a finding
+            return DrugNameMapping(recorded_name, (), "unrecognised", tuple(unmatched or [text]))
         drugs = tuple(sorted({d for generics, _ in hits for d in generics}))
         method = "partial" if unmatched else max((m for _, m in hits), key=_METHOD_RANK.__getitem__)
         return DrugNameMapping(recorded_name, drugs, method, tuple(unmatched))
