@@ -210,7 +210,7 @@ def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, 
                   _days(index, rng.randint(-10, 80)), "supportive")
     if s.chance(0.06) or (declined_endocrine and s.chance(0.5)):
         _radiotherapy(s, index, sites)
-        return s.rows
+        return _until_death(s)
     first_start = _days(index, rng.randint(5, 60) if not s.chance(0.03) else rng.randint(181, 300))
     first_end = _days(first_start, rng.randint(90, 500))
     use_chemo = declined_endocrine or ai_contraindicated and s.chance(0.3)
@@ -221,11 +221,41 @@ def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, 
         s.regimens -= 1
         s.regimen(["tamoxifen"], first_start, "palliative", first_end, "progression")
     if first_end < s.last_day:
-        s.add("disease_events", event_date=first_end, event_type="progression", sites=rng.choice(sites))
-        s.regimen([rng.choice(["capecitabine", "vinorelbine", "eribulin", "fulvestrant"])], _days(first_end, 14),
-                  "palliative", provider=provider if not s.chance(0.1) else "RXX")
+        second_line = [rng.choice(["capecitabine", "vinorelbine", "eribulin", "fulvestrant"])]
+        progression_sites = rng.choice(sites)
+        if "trastuzumab" in first_drugs:
+            # 1.3.12: stop trastuzumab at progression outside the CNS, keep it for CNS-only progression
+            cns_only = s.chance(0.25)
+            progression_sites = "brain" if cns_only else rng.choice([x for x in sites if x != "brain"] or ["liver"])
+            if s.chance(0.04):
+                progression_sites = None
+            if cns_only == s.follows():
+                second_line.append("trastuzumab")
+            elif cns_only and s.death is None and s.chance(0.3):  # CNS progression is often terminal
+                s.death = _days(first_end, rng.randint(5, 35))
+                s.rows[0][1]["date_of_death"] = s.death
+        s.add("disease_events", event_date=first_end, event_type="progression", sites=progression_sites)
+        s.regimen(second_line, _days(first_end, 14), "palliative", provider=provider if not s.chance(0.1) else "RXX")
     _radiotherapy(s, index, sites)
-    return s.rows
+    return _until_death(s)
+
+
+EVENT_DATES = ("event_date", "sample_date", "start_date", "imaging_date", "procedure_date", "decision_date")
+
+
+def _until_death(s: Story) -> list[tuple[str, dict]]:
+    """Nothing is recorded after death: later rows are dropped, courses end on the day of death."""
+    if s.death is None:
+        return s.rows
+    kept = []
+    for table, row in s.rows:
+        when = next((row[k] for k in EVENT_DATES if row.get(k)), None)
+        if table != "patients" and when is not None and when > s.death:
+            continue
+        if row.get("end_date") and row["end_date"] > s.death:
+            row["end_date"], row["end_reason"] = s.death, "died"
+        kept.append((table, row))
+    return kept
 
 
 def _radiotherapy(s: Story, index: dt.date, sites: list[str]) -> None:

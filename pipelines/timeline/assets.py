@@ -20,6 +20,7 @@ SQL_MODELS = {
     "prior_endocrine_therapy": "Endocrine therapy before advanced disease (none / tamoxifen only / other).",
     "ovarian_suppression": "GnRH agonist courses and ovarian ablation or oophorectomy.",
     "treatment_decisions": "Documented decisions not to treat, from index - 30 days (rule exceptions).",
+    "progression_events": "Progression events after index with stable ids: CNS only, outside the CNS, or unknown.",
     "clinical_triggers": "First fatigue report and first events flagged uncontrolled local disease, "
                          "fungating tumour or long-bone fracture risk (complication rule anchors).",
     "patient_timeline": "One row per cohort patient with everything patient-level rules need.",
