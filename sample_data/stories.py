@@ -222,6 +222,10 @@ def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, 
         s.regimen(["tamoxifen"], first_start, "palliative", first_end, "progression")
     if first_end < s.last_day:
         second_line = [rng.choice(["capecitabine", "vinorelbine", "eribulin", "fulvestrant"])]
+        if second_line != ["fulvestrant"] and not s.follows() and s.chance(0.6):
+            second_line = ["gemcitabine", "carboplatin"]  # 1.3.8: combination rather than sequential
+        elif second_line != ["fulvestrant"] and s.chance(0.03):
+            second_line.append("study drug")  # an investigational partner the value set cannot name
         progression_sites = rng.choice(sites)
         if "trastuzumab" in first_drugs:
             # 1.3.12: stop trastuzumab at progression outside the CNS, keep it for CNS-only progression

@@ -26,9 +26,12 @@ regimen_drugs as (
         arg_max(end_reason, (coalesce(end_date, date '9999-12-31'),
             -list_position(['died', 'progression', 'toxicity', 'patient_choice', 'other', 'completed', 'ongoing', 'unknown'], end_reason)))
             filter (where end_reason is not null) as end_reason,
-        list_sort(list_distinct(list(drug) filter (where drug is not null))) as drugs,
-        list_sort(list_distinct(list(drug) filter (where class_group = 'chemotherapy'))) as chemotherapy_drugs,
-        list_sort(list_distinct(list(recorded_drug_name) filter (where drug is null))) as unrecognised_drug_names,
+        -- lists are never NULL: an aggregate filtered to no rows gives NULL, so default to []
+        coalesce(list_sort(list_distinct(list(drug) filter (where drug is not null))), []) as drugs,
+        coalesce(list_sort(list_distinct(list(drug) filter (where class_group = 'chemotherapy'))), [])
+            as chemotherapy_drugs,
+        coalesce(list_sort(list_distinct(list(recorded_drug_name) filter (where drug is null))), [])
+            as unrecognised_drug_names,
         coalesce(bool_or(class_group = 'endocrine'), false) as has_endocrine,
         coalesce(bool_or(drug_class = 'aromatase_inhibitor'), false) as has_aromatase_inhibitor,
         coalesce(bool_or(drug_class = 'tamoxifen'), false) as has_tamoxifen,
