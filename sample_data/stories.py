@@ -162,6 +162,16 @@ def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, 
 
     # Imaging at diagnosis, then response monitoring.
     staging_ct = s.follows() or s.chance(0.6)
+    if not staging_ct and s.follows():  # 1.1.5: PET-CT after a suspicious but not diagnostic scan
+        s.add("imaging", imaging_date=_days(index, -rng.randint(45, 80)), modality="ct", purpose="diagnosis",
+              result="suspicious")
+    if s.chance(0.08) or (early_death and s.chance(0.5)):  # 1.1.4: equivocal imaging, MRI at better providers
+        equivocal = _days(index, -rng.randint(1, 20))
+        s.add("imaging", imaging_date=equivocal, modality=rng.choice(["bone_scintigraphy", "ct", "xray"]),
+              purpose="staging", result="equivocal")
+        if s.follows() and not early_death:
+            s.add("imaging", imaging_date=_days(equivocal, rng.randint(2, 28)), modality="mri", purpose="diagnosis",
+                  result="metastatic")
     if not (early_death and s.chance(0.6)):
         s.add("imaging", imaging_date=_days(index, -rng.randint(3, 40)), modality="ct" if staging_ct else "pet_ct",
           purpose="staging", result="metastatic")
@@ -233,9 +243,10 @@ def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, 
             progression_sites = "brain" if cns_only else rng.choice([x for x in sites if x != "brain"] or ["liver"])
             if s.chance(0.04):
                 progression_sites = None
-            if cns_only == s.follows():
+            continued = cns_only == s.follows()
+            if continued:
                 second_line.append("trastuzumab")
-            elif cns_only and s.death is None and s.chance(0.3):  # CNS progression is often terminal
+            if continued != cns_only and s.death is None and s.chance(0.4):  # some progressions are terminal
                 s.death = _days(first_end, rng.randint(5, 35))
                 s.rows[0][1]["date_of_death"] = s.death
         s.add("disease_events", event_date=first_end, event_type="progression", sites=progression_sites)

@@ -1,0 +1,57 @@
+"""CG81 1.1.4 (MRI after equivocal imaging of bone) and 1.1.5 (PET-CT only when other imaging is
+suspicious but not diagnostic)."""
+import pytest
+
+from tests.conftest import run_audit
+from tests.extract_builder import Extract, day
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    x = Extract()
+    liver = {"sites": "liver"}
+    x.patient("EQ_MRI").metastatic(**liver).imaging(-5, "bone_scintigraphy", "staging", "equivocal").imaging(10, "mri", "diagnosis")
+    x.patient("EQ_MRI_D30").metastatic(**liver).imaging(-5, "ct", "staging", "equivocal").imaging(25, "mri", "diagnosis")
+    x.patient("EQ_MRI_D31").metastatic(**liver).imaging(-5, "xray", "diagnosis", "equivocal").imaging(26, "mri", "diagnosis")
+    x.patient("EQ_NO_MRI").metastatic(**liver).imaging(-5, "ct", "staging", "equivocal")
+    x.patient("EQ_DIED", date_of_death=day(10)).metastatic(**liver).imaging(-5, "ct", "staging", "equivocal")
+    x.patient("EQ_OUTSIDE_WINDOW").metastatic(**liver).imaging(-61, "ct", "diagnosis", "equivocal")
+    x.patient("EQ_ULTRASOUND_NO_BONE").metastatic(**liver).imaging(-5, "ultrasound", "staging", "equivocal")
+    x.patient("EQ_ULTRASOUND_BONE").metastatic(sites="bone").imaging(-5, "ultrasound", "staging", "equivocal")
+    x.patient("EQ_MRI_ITSELF").metastatic(sites="bone").imaging(-5, "mri", "staging", "equivocal")
+    x.patient("PET_AFTER_SUSPICIOUS").metastatic(**liver).imaging(-40, "ct", "diagnosis", "suspicious").imaging(-10, "pet_ct", "staging")
+    x.patient("PET_AFTER_SUSPICIOUS_D90").metastatic(**liver).imaging(-100, "ct", "diagnosis", "equivocal").imaging(-10, "pet_ct", "diagnosis")
+    x.patient("PET_AFTER_SUSPICIOUS_D91").metastatic(**liver).imaging(-101, "ct", "diagnosis", "equivocal").imaging(-10, "pet_ct", "diagnosis")
+    x.patient("PET_FIRST_TEST").metastatic(**liver).imaging(-10, "pet_ct", "staging", "metastatic")
+    x.patient("PET_AFTER_METASTATIC_CT").metastatic(**liver).imaging(-40, "ct", "staging", "metastatic").imaging(-10, "pet_ct", "staging")
+    x.patient("PET_MONITORING").metastatic(**liver).imaging(100, "pet_ct", "response_monitoring")
+    x.patient("PET_TWO").metastatic(**liver).imaging(-40, "ct", "diagnosis", "suspicious").imaging(-10, "pet_ct", "staging").imaging(25, "pet_ct", "staging")
+    folder = tmp_path_factory.mktemp("imaging_114_115")
+    return run_audit(x.write(folder / "extract"), folder)
+
+
+@pytest.mark.parametrize("patient, expected", [
+    ("EQ_MRI", "adherent"), ("EQ_MRI_D30", "adherent"), ("EQ_MRI_D31", "non_adherent"), ("EQ_NO_MRI", "non_adherent"),
+    ("EQ_DIED", "excluded"), ("EQ_OUTSIDE_WINDOW", None), ("EQ_ULTRASOUND_NO_BONE", None),
+    ("EQ_ULTRASOUND_BONE", "non_adherent"), ("EQ_MRI_ITSELF", None),
+])
+def test_1_1_4(run, patient, expected):
+    assert run.failure() is None
+    assert run.outcome("1.1.4", patient) == expected
+
+
+@pytest.mark.parametrize("patient, scan, expected", [
+    ("PET_AFTER_SUSPICIOUS", "scan_2", "adherent"), ("PET_AFTER_SUSPICIOUS_D90", "scan_2", "adherent"),
+    ("PET_AFTER_SUSPICIOUS_D91", "scan_2", "non_adherent"), ("PET_FIRST_TEST", "scan_1", "non_adherent"),
+    ("PET_AFTER_METASTATIC_CT", "scan_2", "non_adherent"), ("PET_MONITORING", "scan_1", None),
+    ("PET_TWO", "scan_2", "adherent"), ("PET_TWO", "scan_3", "adherent"),
+])
+def test_1_1_5(run, patient, scan, expected):
+    assert run.failure() is None
+    assert run.outcome("1.1.5", patient, scan) == expected
+
+
+def test_1_1_5_scan_is_the_unit(run):
+    row = run.outcomes("1.1.5")[("PET_FIRST_TEST", "scan_1")]
+    assert str(row["unit_date"]) == "2024-02-20" and row["reason"] == \
+        "no equivocal or suspicious imaging in the 90 days before this PET-CT"
