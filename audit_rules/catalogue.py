@@ -40,6 +40,7 @@ class Rule:
     sql: str | None = None
     value_sets: tuple[str, ...] = ()
     parameters: dict[str, Any] = field(default_factory=dict)
+    parameter_choices: dict[str, tuple] = field(default_factory=dict)  # allowed items of list parameters
     interpretations: tuple[str, ...] = ()
     reason: str | None = None  # why a rule is not auditable or retired
     descriptive_sql: str | None = None  # a figure reported instead of adherence
@@ -106,6 +107,7 @@ def _load_rule(path: Path) -> Rule:
     for key in ("exclusions", "exceptions", "insufficient_data", "value_sets", "interpretations"):
         fields[key] = tuple(raw.get(key) or ())
     fields["parameters"] = dict(raw.get("parameters") or {})
+    fields["parameter_choices"] = {k: tuple(v) for k, v in (raw.get("parameter_choices") or {}).items()}
     fields["id"] = str(raw["id"])
     return Rule(**fields)
 
@@ -140,6 +142,11 @@ def rule_parameters(rule: Rule, overrides: dict[str, Any]) -> dict[str, Any]:
                              f"(it has: {', '.join(sorted(params)) or 'none'})")
         if type(value) is not type(params[key]):
             raise ValueError(f"rules.{rule.id}.parameters.{key}: expected {type(params[key]).__name__}, got {value!r}")
+        choices = rule.parameter_choices.get(key)
+        unknown = [item for item in value if item not in choices] if choices else []
+        if unknown:
+            raise ValueError(f"rules.{rule.id}.parameters.{key}: unknown {', '.join(map(str, unknown))} "
+                             f"(allowed: {', '.join(choices)})")
         params[key] = value
     return params
 

@@ -27,9 +27,13 @@ def _rule_section(rule: Rule, targets: dict[str, float]) -> str:
                   f"- **Insufficient data when**:\n{_bullets(rule.insufficient_data)}",
                   f"- **Target**: {target}", f"- **SQL**: `sql/{rule.sql}`",
                   "- **Window parameters**: " + (", ".join(f"`{k}` = {v}" for k, v in rule.parameters.items()) or "none"),
+                  *[f"  (`{k}` may list: {', '.join(v)})" for k, v in rule.parameter_choices.items()],
                   f"- **Interpretations**:\n{_bullets(rule.interpretations)}"]
     else:
         lines.append(f"- **Why**: {rule.reason.strip()}")
+        if rule.descriptive_sql:
+            lines += [f"- **Descriptive figure**: `sql/{rule.descriptive_sql}` (descriptive_figures.csv)",
+                      f"- **Interpretations**:\n{_bullets(rule.interpretations)}"]
     return "\n".join(lines)
 
 

@@ -52,7 +52,8 @@ def _summary(output_dir: Path) -> str:
     for r in rows:
         units = sum(int(r[k]) for k in ("denominator", "excluded", "insufficient_data"))
         adherence = f"{float(r['adherence']):.1%}" if r["adherence"] else "n/a"
-        target = "" if not r["target"] else f"{float(r['target']):.0%} {'met' if r['target_met'] == 'true' else 'not met'}"
+        met = {"true": "met", "false": "not met"}.get(r["target_met"], "n/a")  # empty: no denominator
+        target = "" if not r["target"] else f"{float(r['target']):.0%} {met}"
         lines.append(f"  {r['rule_id']:8} {units:>7} {r['numerator'] + '/' + r['denominator']:>18} {adherence:>10}  {target}")
     return "\n".join(lines)
 

@@ -11,20 +11,23 @@ from pipelines.config import ConfigError, load_config
 from pipelines.sql_runner import parameters_used, sql_text
 
 REPO = Path(__file__).resolve().parents[1]
-# Recommendations whose catalogue entries are still to be written (issue 3, in progress). The test
-# fails when one is added without being removed from here, so this list cannot go stale.
-PENDING = {"1.3.5", "1.3.6", "1.3.9", "1.3.10",
-           "1.3.11", "1.5.18", "1.5.19", "1.5.20", "1.5.21"}
 
 
-def test_every_guideline_recommendation_is_catalogued_or_pending():
+def test_every_guideline_recommendation_is_in_the_catalogue():
     catalogue = load_catalogue()
     numbers = [line.strip() for line in (CATALOGUE_ROOT / catalogue.name / "recommendations.txt").read_text().splitlines()
                if line.strip() and not line.startswith("#")]
     assert len(numbers) == 46
     ids = {r.id for r in catalogue.rules}
     missing = {n for n in numbers if n not in ids and not any(re.fullmatch(re.escape(n) + "[a-z]", i) for i in ids)}
-    assert missing == PENDING
+    assert missing == set()
+
+
+def test_not_auditable_rules_say_why_and_1_3_9_reports_a_descriptive_figure():
+    catalogue = load_catalogue()
+    assert {r.id for r in catalogue.rules if r.status == "not_auditable"} == {"1.2.2", "1.3.9"}
+    assert all(r.reason for r in catalogue.rules if not r.is_audited)
+    assert catalogue.rule("1.3.9").descriptive_sql == "descriptive/1_3_9_combination_first_line_chemotherapy.sql"
 
 
 def test_stood_down_recommendations_are_retired_and_never_audited():
@@ -52,6 +55,10 @@ def test_configuration_overrides_are_validated(tmp_path):
         validate_rule_overrides(catalogue, {"9.9.9": {}})
     with pytest.raises(ValueError, match="has no such parameter"):
         validate_rule_overrides(catalogue, {"1.5.16": {"parameters": {"dose": 8}}})
+    validate_rule_overrides(catalogue, {"1.3.5": {"parameters": {
+        "accepted_alternatives": ["ovarian_suppression_with_aromatase_inhibitor"]}}})
+    with pytest.raises(ValueError, match=r"accepted_alternatives: unknown ovarian_suppression_with_ai \(allowed"):
+        validate_rule_overrides(catalogue, {"1.3.5": {"parameters": {"accepted_alternatives": ["ovarian_suppression_with_ai"]}}})
     bad = tmp_path / "bad.yaml"
     bad.write_text("disclosure:\n  suppress_maxx: 7\n")
     with pytest.raises(ConfigError, match="unknown configuration key 'disclosure.suppress_maxx'"):

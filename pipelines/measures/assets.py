@@ -2,7 +2,8 @@
 import dagster as dg
 
 from pipelines.resources import AuditDatabase, AuditSettings
-from pipelines.sql_runner import create_table
+from audit_rules.catalogue import load_catalogue
+from pipelines.sql_runner import bind, create_table, sql_text, upstream_assets
 
 MEASURES_SQL = "measures/measures.sql"
 
@@ -20,3 +21,33 @@ def measures(audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResul
     table = "| rule | adherent / denominator | adherence |\n|---|---|---|\n" + "\n".join(
         f"| {r} | {n} / {d} | {'' if a is None else f'{a:.1%}'} |" for r, n, d, a in national)
     return dg.MaterializeResult(metadata={"rows": rows, "national_adherence": dg.MetadataValue.md(table)})
+
+
+DESCRIPTIVE_SQL = "measures/descriptive_figures.sql"
+
+
+def _descriptive_deps() -> list[str]:
+    files = [r.descriptive_sql for r in load_catalogue().rules if r.descriptive_sql]
+    return sorted({dep for f in files for dep in upstream_assets(f)} | {"rule_catalogue"})
+
+
+@dg.asset(group_name="measures", deps=_descriptive_deps(), kinds={"duckdb", "sql"},
+          description="Descriptive figures of rules that cannot be audited (1.3.9: share of combination "
+                      "first-line chemotherapy), by level, group and period, with 95% Wilson intervals.")
+def descriptive_figures(audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
+    figures = [r for r in audit.rules.rules if r.descriptive_sql]
+    with duckdb.connect() as con:
+        con.execute("create schema if not exists measures")
+        con.execute("create or replace temp table figure_units (rule_id varchar, patient_id varchar, "
+                    "unit_id varchar, unit_date date, provider_code varchar, in_numerator boolean)")
+        for rule in figures:
+            text = sql_text(rule.descriptive_sql)
+            con.execute(f"""insert into figure_units
+                select $rule_id, patient_id, unit_id, unit_date, provider_code, in_numerator from ({text})""",
+                        {"rule_id": rule.id, **bind(text, {}, rule.descriptive_sql)})
+        rows = create_table(con, "measures.descriptive_figures", DESCRIPTIVE_SQL, audit.config.section("disclosure"))
+        national = con.execute("""select rule_id, numerator, denominator, share from measures.descriptive_figures
+                                  where level = 'national' and period = 'all'""").fetchall()
+    table = "| rule | numerator / units | share |\n|---|---|---|\n" + "\n".join(
+        f"| {r} | {n} / {d} | {s:.1%} |" for r, n, d, s in national)
+    return dg.MaterializeResult(metadata={"rows": rows, "national": dg.MetadataValue.md(table)})

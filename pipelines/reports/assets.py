@@ -13,14 +13,17 @@ from pipelines.reports.manifest import build_manifest, write_manifest
 from pipelines.reports.publish import PublishRefused, publish
 from pipelines.resources import AuditDatabase, AuditSettings
 
-@dg.asset(group_name="reports", deps=["case_outcomes", "measures"], kinds={"csv"},
-          description="case_outcomes.csv and measures.csv (byte-identical for identical input and configuration).")
+@dg.asset(group_name="reports", deps=["case_outcomes", "measures", "descriptive_figures"], kinds={"csv"},
+          description="case_outcomes.csv, measures.csv and descriptive_figures.csv (byte-identical for "
+                      "identical input and configuration).")
 def audit_tables(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
     folder = audit.staging_path(context.run_id)
     with duckdb.connect() as con:
         outcomes = files.write_case_outcomes(con, folder)
         measure_rows = files.write_measures(con, folder)
-    return dg.MaterializeResult(metadata={"case_outcomes_rows": outcomes, "measures_rows": measure_rows})
+        figure_rows = files.write_descriptive_figures(con, folder)
+    return dg.MaterializeResult(metadata={"case_outcomes_rows": outcomes, "measures_rows": measure_rows,
+                                          "descriptive_figures_rows": figure_rows})
 
 
 @dg.asset(group_name="reports", deps=["case_outcomes", "drug_name_map"], kinds={"csv"},

@@ -36,6 +36,12 @@ def write_measures(con, folder: Path) -> int:
                  period = 'all' desc, period""", folder / "measures.csv")
 
 
+def write_descriptive_figures(con, folder: Path) -> int:
+    return copy_csv(con, """select f.* from measures.descriptive_figures f join rules.catalogue c using (rule_id)
+        order by c.rule_order, list_position(['national', 'icb', 'provider'], level), "group",
+                 period = 'all' desc, period""", folder / "descriptive_figures.csv")
+
+
 def write_data_quality(con, folder: Path) -> dict[str, int]:
     """Validation results, quarantined rows with reasons, unrecognised codes and drug names."""
     dq = folder / "data_quality"

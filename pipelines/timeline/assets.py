@@ -19,10 +19,14 @@ SQL_MODELS = {
     "lines_of_therapy": "Palliative lines of therapy, numbered; chemotherapy and endocrine lines.",
     "prior_endocrine_therapy": "Endocrine therapy before advanced disease (none / tamoxifen only / other).",
     "ovarian_suppression": "GnRH agonist courses and ovarian ablation or oophorectomy.",
+    "anthracycline_suitability": "When each patient became unsuitable for anthracyclines (prior anthracycline "
+                                 "regimen ended, or a contraindicated / not suitable decision).",
+    "brain_metastases": "First CNS event, the 1.5.18 surgical criteria on it, and brain surgery and radiotherapy after it.",
     "treatment_decisions": "Documented decisions not to treat, from index - 30 days (rule exceptions).",
     "progression_events": "Progression events after index with stable ids: CNS only, outside the CNS, or unknown.",
     "clinical_triggers": "First fatigue report and first events flagged uncontrolled local disease, "
-                         "fungating tumour or long-bone fracture risk (complication rule anchors).",
+                         "fungating tumour or long-bone fracture risk, bone metastases, brain surgery or "
+                         "whole brain radiotherapy (complication rule anchors).",
     "patient_timeline": "One row per cohort patient with everything patient-level rules need.",
 }
 

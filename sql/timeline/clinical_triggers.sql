@@ -1,6 +1,7 @@
 -- The first occurrence, from index - N days, of each clinical situation that starts a rule's
 -- window: significant fatigue reported; disease events flagged uncontrolled local disease,
--- fungating tumour or long-bone fracture risk; bone metastases first recorded (site bone).
+-- fungating tumour or long-bone fracture risk; bone metastases first recorded (site bone); brain
+-- metastasis surgery or whole brain radiotherapy (1.5.20, "surgery and/or whole brain radiotherapy").
 with cohort as (
     select patient_id, index_date from timeline.patient_cohort
 ),
@@ -31,9 +32,22 @@ bone_metastases as (
     where list_contains(e.sites, 'bone')
 ),
 
+brain_metastasis_treatment as (
+    select patient_id, 'brain_metastasis_treatment' as trigger, procedure_date as trigger_date
+    from validated.procedures where procedure = 'brain_metastasis_resection'
+    union all
+    select patient_id, 'brain_metastasis_treatment', start_date
+    from validated.radiotherapy where site = 'brain_whole'
+),
+
 final as (
     select t.patient_id, t.trigger, min(t.trigger_date) as trigger_date
-    from (select * from fatigue union all select * from flagged_events union all select * from bone_metastases) t
+    from (
+        select * from fatigue
+        union all select * from flagged_events
+        union all select * from bone_metastases
+        union all select * from brain_metastasis_treatment
+    ) t
         join cohort c using (patient_id)
     where t.trigger_date >= c.index_date - $trigger_days_before_index
     group by t.patient_id, t.trigger

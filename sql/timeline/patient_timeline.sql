@@ -1,5 +1,6 @@
 -- One row per cohort patient: what the patient-level rules need, assembled once from the models
--- above (index, disease and receptors at index, prior therapy, first line, first endocrine line).
+-- above (index, disease and receptors at index, prior therapy, first line, first endocrine line,
+-- anthracycline suitability).
 with cohort as (
     select * from timeline.patient_cohort
 ),
@@ -18,6 +19,10 @@ prior_endocrine as (
 
 first_line as (
     select * from timeline.lines_of_therapy where line_number = 1
+),
+
+anthracycline as (
+    select * from timeline.anthracycline_suitability
 ),
 
 first_endocrine_line as (
@@ -42,13 +47,16 @@ final as (
         e.start_date as first_endocrine_start_date,
         e.drugs as first_endocrine_drugs,
         e.has_aromatase_inhibitor as first_endocrine_has_aromatase_inhibitor,
-        e.has_tamoxifen as first_endocrine_has_tamoxifen
+        e.has_tamoxifen as first_endocrine_has_tamoxifen,
+        a.not_suitable_for_anthracycline_from,
+        a.not_suitable_for_anthracycline_basis
     from cohort c
         join disease d using (patient_id)
         join receptors r using (patient_id)
         join prior_endocrine p using (patient_id)
         left join first_line f using (patient_id)
         left join first_endocrine_line e using (patient_id)
+        left join anthracycline a using (patient_id)
 )
 
 select * from final order by patient_id

@@ -1,0 +1,54 @@
+-- Descriptive figures of rules that cannot be audited (e.g. 1.3.9): per figure, level, group and
+-- period, the count of units, how many are in the figure's numerator, the share and its 95%
+-- Wilson interval. Reads the view figure_units (rule_id, patient_id, unit_id, provider_code,
+-- unit_date, in_numerator) built from each rule's descriptive SQL.
+with units as (
+    select u.*, c.icb_code from figure_units u join timeline.patient_cohort c using (patient_id)
+),
+
+by_group as (
+    select
+        rule_id,
+        unnest([
+            {'level': 'national', 'grp': 'national'},
+            {'level': 'icb', 'grp': coalesce(icb_code, 'unknown')},
+            {'level': 'provider', 'grp': provider_code}
+        ]) as grouping,
+        quarter_label(unit_date) as quarter,
+        in_numerator
+    from units
+),
+
+-- a second step: two unnests in one select would pair up, not multiply
+by_period as (
+    select rule_id, grouping, unnest([quarter, 'all']) as period, in_numerator from by_group
+),
+
+counts as (
+    select rule_id, grouping.level as level, grouping.grp as grp, period,
+        count(*) filter (where in_numerator) as numerator,
+        count(*) as units
+    from by_period
+    group by all
+),
+
+final as (
+    select
+        c.rule_id,
+        c.level,
+        c.grp as "group",
+        c.period,
+        c.numerator,
+        c.units as denominator,
+        round(c.numerator / c.units, 4) as share,
+        round(wilson_interval(c.numerator::double, c.units::double)[1], 4) as ci_low,
+        round(wilson_interval(c.numerator::double, c.units::double)[2], 4) as ci_high,
+        c.numerator between $suppress_min and $suppress_max
+            or c.units between $suppress_min and $suppress_max as suppressed
+    from counts c
+        join rules.catalogue k using (rule_id)
+    order by k.rule_order, list_position(['national', 'icb', 'provider'], c.level), c.grp,
+        c.period = 'all' desc, c.period
+)
+
+select * from final
