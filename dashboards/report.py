@@ -1,84 +1,161 @@
 """The audit dashboard: one self-contained HTML file (plotly.js inlined, works offline).
 
-Figures get fixed div ids and no random state, so the same measures give the same bytes.
+Sections: data completeness first (as national audits do), then the scorecard with ICB and period
+filters, a funnel plot and a trend per measure, descriptive figures, and the rule definitions.
+Everything a commissioner sees is disclosure-controlled (measures.disclosed_measures).
 """
 from __future__ import annotations
 
 import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
 
 import pandas as pd
-import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
-COLOURS = {"met": "#009E73", "not_met": "#D55E00", "neutral": "#0072B2", "line": "#555555"}
+from audit_rules.catalogue import Rule
+from dashboards import figures, funnel
+
+PAGE = Template((Path(__file__).parent / "page.html").read_text(encoding="utf-8"))
 
 
-def _percent(value) -> str:
-    return "" if pd.isna(value) else f"{value:.1%}"
+@dataclass
+class DashboardData:
+    measures: pd.DataFrame            # true counts (positions in the funnel are judged on these)
+    disclosed: pd.DataFrame           # what commissioners may see
+    descriptive: pd.DataFrame         # descriptive figures of non-auditable rules
+    field_completeness: pd.DataFrame
+    rules: tuple[Rule, ...]           # the catalogue, in report order
+    disclosure: dict
 
 
-def _scorecard(national: pd.DataFrame) -> str:
-    rows = []
-    for r in national.itertuples():
-        target = "no target" if pd.isna(r.target) else f"{r.target:.0%}"
-        met = "" if pd.isna(r.target_met) else ("met" if r.target_met else "not met")
-        interval = "" if pd.isna(r.ci_low) else f"{r.ci_low:.1%} to {r.ci_high:.1%}"
-        rows.append(
-            f"<tr><td>{html.escape(r.rule_id)}</td><td>{html.escape(r.title)}</td>"
-            f"<td class=num>{r.numerator} / {r.denominator}</td><td class=num>{_percent(r.adherence)}</td>"
-            f"<td class=num>{interval}</td><td class=num>{target}</td><td class='{met.replace(' ', '_')}'>{met}</td>"
-            f"<td class=num>{r.excluded}</td><td class=num>{r.insufficient_data}</td></tr>")
-    return ("<table class=scorecard><thead><tr><th>Rule</th><th>Recommendation</th><th>Adherent / eligible</th>"
-            "<th>Adherence</th><th>95% interval</th><th>Target</th><th>Target met?</th><th>Excluded</th>"
-            "<th>Insufficient data</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+def _none(value):
+    return None if pd.isna(value) else value
 
 
-def _provider_chart(rule_id: str, title: str, providers: pd.DataFrame, national: float | None) -> str:
-    shown = providers[providers["denominator"] > 0].sort_values("group")
-    figure = go.Figure(go.Bar(
-        x=shown["group"], y=shown["adherence"], marker_color=COLOURS["neutral"],
-        error_y={"type": "data", "symmetric": False, "array": shown["ci_high"] - shown["adherence"],
-                 "arrayminus": shown["adherence"] - shown["ci_low"]},
-        customdata=shown[["numerator", "denominator"]].to_numpy(),
-        hovertemplate="%{x}: %{y:.1%} (%{customdata[0]} of %{customdata[1]})<extra></extra>",
-    ))
-    if national is not None and not pd.isna(national):
-        figure.add_hline(y=national, line_dash="dash", line_color=COLOURS["line"],
-                         annotation_text=f"All providers {national:.1%}")
-    figure.update_layout(title=f"{rule_id}: {title} - adherence by provider", yaxis_tickformat=".0%",
-                         yaxis_range=[0, 1.05], xaxis_title="Provider (trust)", yaxis_title="Adherence",
-                         height=380, margin={"t": 60, "b": 50, "l": 60, "r": 20}, template="plotly_white")
-    div_id = "provider-" + rule_id.replace(".", "-").lower()
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
-                          config={"displaylogo": False, "responsive": True})
+def _scorecard_json(data: DashboardData) -> str:
+    rows = data.disclosed[data.disclosed["level"].isin(["national", "icb"])]
+    measures: dict[str, dict] = {}
+    for r in rows.itertuples(index=False):
+        key = f"{'national' if r.level == 'national' else 'icb:' + r.group}|{r.period}"
+        measures.setdefault(key, {})[r.rule_id] = {
+            "numerator": r.numerator, "denominator": r.denominator, "excluded": r.excluded,
+            "insufficient_data": r.insufficient_data, "adherence": _none(r.adherence), "ci_low": _none(r.ci_low),
+            "ci_high": _none(r.ci_high), "target": _none(r.target),
+            "target_met": None if pd.isna(r.target_met) else bool(r.target_met), "suppressed": bool(r.suppressed)}
+    audited = [{"id": r.id, "title": r.title} for r in data.rules if r.is_audited]
+    # "</" cannot appear inside a script element
+    return json.dumps({"rules": audited, "measures": measures}, sort_keys=True).replace("</", "<\\/")
 
 
-def build_dashboard(measures: pd.DataFrame, catalogue: pd.DataFrame, run: dict) -> str:
-    titles = catalogue.set_index("rule_id")["title"]
-    national = measures[(measures["level"] == "national") & (measures["period"] == "all")].copy()
-    national["title"] = national["rule_id"].map(titles)
+def _options(values: list[tuple[str, str]]) -> str:
+    return "".join(f'<option value="{html.escape(v)}">{html.escape(label)}</option>' for v, label in values)
+
+
+def _funnel_points(data: DashboardData, rule_id: str, p0: float | None) -> pd.DataFrame:
+    shown = data.disclosed[(data.disclosed["rule_id"] == rule_id) & (data.disclosed["level"] == "provider")
+                           & (data.disclosed["period"] == "all") & ~data.disclosed["suppressed"]
+                           & (data.disclosed["denominator"] != "0")].copy()
+    true = data.measures[(data.measures["rule_id"] == rule_id) & (data.measures["level"] == "provider")
+                         & (data.measures["period"] == "all")].set_index("group")
+    shown["plotted_n"] = shown["denominator"].astype(int)
+    shown["position"] = [funnel.position(true.at[g, "adherence"], true.at[g, "denominator"], p0) if p0 is not None
+                         else "within limits" for g in shown["group"]]
+    return shown.sort_values("group")
+
+
+def _measure_sections(data: DashboardData) -> str:
+    national = data.measures[(data.measures["level"] == "national") & (data.measures["period"] == "all")] \
+        .set_index("rule_id")["adherence"]
     sections = []
-    for r in national.itertuples():
-        providers = measures[(measures["level"] == "provider") & (measures["period"] == "all")
-                             & (measures["rule_id"] == r.rule_id)]
-        sections.append(_provider_chart(r.rule_id, r.title, providers, r.adherence))
-    subtitle = html.escape(f"{run['guideline']} (version {run['guideline_version']}) · extract {run['extract']}")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Advanced breast cancer audit (NICE CG81)</title>
-<style>
-body {{ font-family: Arial, sans-serif; margin: 2rem; color: #222; }}
-table.scorecard {{ border-collapse: collapse; width: 100%; font-size: 0.9rem; }}
-.scorecard th, .scorecard td {{ border-bottom: 1px solid #ddd; padding: 0.35rem; text-align: left; }}
-td.num {{ text-align: right; }} td.met {{ color: {COLOURS['met']}; }} td.not_met {{ color: {COLOURS['not_met']}; }}
-</style>
-<script type="text/javascript">{get_plotlyjs()}</script>
-</head><body>
-<h1>Advanced breast cancer audit against NICE CG81</h1>
-<p>{subtitle}</p>
-<h2>Scorecard (all providers, all periods)</h2>
-{_scorecard(national)}
-<h2>Adherence by provider</h2>
-{''.join(sections)}
-</body></html>
-"""
+    for rule in (r for r in data.rules if r.is_audited):
+        p0 = _none(national.get(rule.id))
+        quarters = data.disclosed[(data.disclosed["rule_id"] == rule.id) & (data.disclosed["period"] != "all")
+                                  & data.disclosed["level"].isin(["national", "icb"])]
+        sections.append(
+            f'<div class="measure" id="measure-{figures.rule_slug(rule.id)}"><h3>{html.escape(rule.id)}: '
+            f'{html.escape(rule.title)}</h3><div class="pair">'
+            f"{figures.funnel_figure(rule.id, _funnel_points(data, rule.id, p0), p0)}"
+            f"{figures.trend_figure(rule.id, quarters)}</div></div>")
+    return "\n".join(sections)
+
+
+def _completeness(data: DashboardData) -> str:
+    providers = data.measures[(data.measures["level"] == "provider") & (data.measures["period"] == "all")].copy()
+    providers["units"] = providers["denominator"] + providers["excluded"] + providers["insufficient_data"]
+    providers["share"] = providers["insufficient_data"] / providers["units"]
+    order = [r.id for r in data.rules if r.is_audited]
+    shares = providers.pivot(index="rule_id", columns="group", values="share").reindex(order).dropna(how="all")
+    counts = data.disclosed[(data.disclosed["level"] == "provider") & (data.disclosed["period"] == "all")] \
+        .assign(text=lambda d: d["insufficient_data"] + " cases") \
+        .pivot(index="rule_id", columns="group", values="text").reindex(shares.index)[shares.columns]
+    by_rule = figures.heatmap("completeness-rules", "Share of cases with insufficient data, by rule and provider",
+                              shares, counts.fillna(""), "Provider", "Rule")
+    fields = data.field_completeness.assign(field=lambda d: d["table_name"] + "." + d["column_name"])
+    field_shares = fields.pivot(index="field", columns="provider_code", values="share_recorded")
+    field_rows = fields.assign(text=lambda d: d["rows"].astype(str) + " rows") \
+        .pivot(index="field", columns="provider_code", values="text")
+    by_field = figures.heatmap("completeness-fields", "Share of records with each field recorded, by provider",
+                               field_shares, field_rows.fillna(""), "Provider (of the patient)", "Table.field")
+    return by_rule + by_field
+
+
+def _descriptive(data: DashboardData) -> str:
+    parts = []
+    for rule in (r for r in data.rules if r.descriptive_sql):
+        rows = data.descriptive[(data.descriptive["rule_id"] == rule.id) & (data.descriptive["period"] == "all")]
+        lines = "".join(
+            f"<tr><td>{html.escape(r.level)}</td><td>{html.escape(r.group)}</td>"
+            f"<td class=num>{r.numerator_disclosed} / {r.denominator_disclosed}</td>"
+            f"<td class=num>{'hidden (small numbers)' if r.suppressed else f'{r.share:.1%}'}</td>"
+            f"<td class=num>{'' if r.suppressed else f'{r.ci_low:.1%} to {r.ci_high:.1%}'}</td></tr>"
+            for r in rows.itertuples())
+        parts.append(f"<h3>{html.escape(rule.id)}: {html.escape(rule.title)} (not audited)</h3>"
+                     f"<p>{html.escape(rule.reason.strip())}</p><table><thead><tr><th>Level</th><th>Group</th>"
+                     "<th>Combination / first-line chemotherapy</th><th>Share</th><th>95% interval</th></tr></thead>"
+                     f"<tbody>{lines}</tbody></table>")
+    return "\n".join(parts) or "<p>None.</p>"
+
+
+def _definitions(rules: tuple[Rule, ...]) -> str:
+    def items(label: str, values) -> str:
+        values = [v for v in values if v]
+        return f"<dt>{label}</dt><dd>{'<br>'.join(html.escape(str(v).strip()) for v in values)}</dd>" if values else ""
+
+    blocks = []
+    for r in rules:
+        body = items("Guideline text", [r.guideline_text]) + items("Strength", [r.strength]) + \
+            items("Status", [r.status.replace("_", " ")])
+        if r.is_audited:
+            body += items("Unit", [r.unit]) + items("Population", [r.population]) + \
+                items("Adherent when", [r.numerator]) + items("Exclusions", r.exclusions) + \
+                items("Exceptions (documented decisions)", r.exceptions) + \
+                items("Insufficient data when", r.insufficient_data) + items("Interpretations", r.interpretations)
+        else:
+            body += items("Why", [r.reason])
+        blocks.append(f"<details id=\"definition-{figures.rule_slug(r.id)}\"><summary>{html.escape(r.id)}: "
+                      f"{html.escape(r.title)}</summary><dl>{body}</dl></details>")
+    return "\n".join(blocks)
+
+
+def build_dashboard(data: DashboardData, run: dict) -> str:
+    icbs = sorted(data.disclosed.loc[data.disclosed["level"] == "icb", "group"].unique())
+    quarters = sorted(data.disclosed.loc[data.disclosed["period"] != "all", "period"].unique())
+    d = data.disclosure
+    return PAGE.substitute(
+        plotlyjs=get_plotlyjs(),
+        subtitle=html.escape(f"{run['guideline']} (version {run['guideline_version']}) · extract {run['extract']}"),
+        disclosure_note=html.escape(
+            f"Small numbers are protected: counts from {d['suppress_min']} to {d['suppress_max']} are shown as * "
+            f"and the adherence they would reveal is hidden; other counts are rounded to the nearest "
+            f"{d['round_to']}. Each provider's own case lists (exports/) are not suppressed."),
+        completeness=_completeness(data),
+        area_options=_options([("national", "England (all providers)")] + [(f"icb:{i}", f"ICB {i}") for i in icbs]),
+        period_options=_options([("all", "All periods")] + [(q, q) for q in quarters]),
+        measure_sections=_measure_sections(data),
+        descriptive=_descriptive(data),
+        catalogue=html.escape(f"{run['guideline']}, version {run['guideline_version']}"),
+        definitions=_definitions(data.rules),
+        scorecard_json=_scorecard_json(data))

@@ -8,7 +8,7 @@ import os
 import dagster as dg
 
 from pipelines.ingest.assets import raw_assets
-from pipelines.measures.assets import descriptive_figures, measures
+from pipelines.measures.assets import descriptive_figures, disclosed_measures, field_completeness, measures
 from pipelines.reports.assets import report_assets
 from pipelines.resources import AuditDatabase, AuditSettings, work_dir_for
 from pipelines.rules.assets import case_outcomes, rule_assets, rule_catalogue
@@ -21,7 +21,7 @@ STAGES = {
     "validate": validated_assets,
     "timeline": timeline_assets,
     "rules": [rule_catalogue, *rule_assets, case_outcomes],
-    "measures": [measures, descriptive_figures],
+    "measures": [measures, descriptive_figures, disclosed_measures, field_completeness],
     "reports": report_assets,
 }
 ALL_ASSETS = [asset for assets in STAGES.values() for asset in assets]

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import duckdb
 import pytest
 
 from pipelines.definitions import ALL_ASSETS, default_resources
+from sample_data import SAMPLE_DATA_DIR
 
 
 @dataclass
@@ -59,3 +62,23 @@ def audit(tmp_path):
     def _run(extract, config_file: Path | None = None, tables: list[str] | None = None) -> AuditRun:
         return run_audit(extract.write(tmp_path / "extract", tables), tmp_path, config_file)
     return _run
+
+
+def run_cli_on_sample(output: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--input", str(SAMPLE_DATA_DIR),
+                           "--output", str(output)], capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def sample_cli_run(tmp_path_factory):
+    """`abc-audit run` on the bundled sample, once per test session: (base folder, completed process);
+    the outputs are in base / "first"."""
+    base = tmp_path_factory.mktemp("sample")
+    return base, run_cli_on_sample(base / "first")
+
+
+@pytest.fixture(scope="session")
+def sample_output(sample_cli_run) -> Path:
+    base, completed = sample_cli_run
+    assert completed.returncode == 0, completed.stderr
+    return base / "first"

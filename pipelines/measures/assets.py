@@ -51,3 +51,23 @@ def descriptive_figures(audit: AuditSettings, duckdb: AuditDatabase) -> dg.Mater
     table = "| rule | numerator / units | share |\n|---|---|---|\n" + "\n".join(
         f"| {r} | {n} / {d} | {s:.1%} |" for r, n, d, s in national)
     return dg.MaterializeResult(metadata={"rows": rows, "national": dg.MetadataValue.md(table)})
+
+
+@dg.asset(group_name="measures", deps=[measures], kinds={"duckdb", "sql"},
+          description="The measures as commissioners may see them: counts of 1-7 shown as *, others rounded "
+                      "to 5, adherence hidden where it would reveal a suppressed count (configurable).")
+def disclosed_measures(audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
+    with duckdb.connect() as con:
+        rows = create_table(con, "measures.disclosed_measures", "measures/disclosed_measures.sql",
+                            audit.config.section("disclosure"))
+        hidden = con.execute("select count(*) from measures.disclosed_measures where suppressed").fetchone()[0]
+    return dg.MaterializeResult(metadata={"rows": rows, "suppressed_rows": hidden})
+
+
+@dg.asset(group_name="measures", deps=upstream_assets("measures/field_completeness.sql"), kinds={"duckdb", "sql"},
+          description="Data completeness: the share of audited rows recording each field, per provider.")
+def field_completeness(duckdb: AuditDatabase) -> dg.MaterializeResult:
+    with duckdb.connect() as con:
+        con.execute("create schema if not exists measures")
+        rows = create_table(con, "measures.field_completeness", "measures/field_completeness.sql")
+    return dg.MaterializeResult(metadata={"rows": rows})

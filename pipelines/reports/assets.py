@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import dagster as dg
 
-from dashboards.report import build_dashboard
+from dashboards.report import DashboardData, build_dashboard
 from pipelines.reports import files
 from pipelines.reports.manifest import build_manifest, write_manifest
 from pipelines.reports.publish import PublishRefused, publish
@@ -37,19 +37,27 @@ def quality_files(context: dg.AssetExecutionContext, audit: AuditSettings, duckd
     return dg.MaterializeResult(metadata={**{k: v for k, v in written.items()}, "provider_exports": len(exports)})
 
 
-@dg.asset(group_name="reports", deps=["measures"], kinds={"plotly", "html"},
-          description="dashboard.html: scorecard and adherence by provider, self-contained and offline.")
+@dg.asset(group_name="reports",
+          deps=["measures", "disclosed_measures", "descriptive_figures", "field_completeness"],
+          kinds={"plotly", "html"},
+          description="dashboard.html: data completeness, scorecard with ICB and period filters, funnel plot and "
+                      "trend per measure, descriptive figures, rule definitions; self-contained and offline.")
 def dashboard(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
     folder = audit.staging_path(context.run_id)
     with duckdb.connect() as con:
-        measures = con.execute("select * from measures.measures").df()
-        catalogue = con.execute("select * from rules.catalogue order by rule_order").df()
-    page = build_dashboard(measures, catalogue, {
-        "guideline": audit.rules.guideline, "guideline_version": audit.rules.guideline_version,
-        "extract": audit.input_path.name})
+        data = DashboardData(
+            measures=con.execute("select * from measures.measures").df(),
+            disclosed=con.execute("select * from measures.disclosed_measures").df(),
+            descriptive=con.execute("select * from measures.descriptive_figures").df(),
+            field_completeness=con.execute("select * from measures.field_completeness").df(),
+            rules=audit.rules.rules, disclosure=audit.config.section("disclosure"))
+    page = build_dashboard(data, {"guideline": audit.rules.guideline,
+                                  "guideline_version": audit.rules.guideline_version,
+                                  "extract": audit.input_path.name})
     path = folder / "dashboard.html"
     path.write_text(page, encoding="utf-8")
-    return dg.MaterializeResult(metadata={"bytes": path.stat().st_size})
+    return dg.MaterializeResult(metadata={"bytes": path.stat().st_size,
+                                          "dashboard": dg.MetadataValue.path(str(audit.output_path / "dashboard.html"))})
 
 
 def _stage_timings(context: dg.AssetExecutionContext, group_of: dict[str, str]) -> dict[str, float]:

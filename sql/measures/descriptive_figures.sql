@@ -44,7 +44,10 @@ final as (
         round(wilson_interval(c.numerator::double, c.units::double)[1], 4) as ci_low,
         round(wilson_interval(c.numerator::double, c.units::double)[2], 4) as ci_high,
         c.numerator between $suppress_min and $suppress_max
-            or c.units between $suppress_min and $suppress_max as suppressed
+            or c.units between $suppress_min and $suppress_max as suppressed,
+        -- as commissioner-facing views show them
+        disclosed_count(c.numerator, $suppress_min, $suppress_max, $round_to) as numerator_disclosed,
+        disclosed_count(c.units, $suppress_min, $suppress_max, $round_to) as denominator_disclosed
     from counts c
         join rules.catalogue k using (rule_id)
     order by k.rule_order, list_position(['national', 'icb', 'provider'], c.level), c.grp,

@@ -2,14 +2,11 @@
 import csv
 import json
 import re
-import subprocess
-import sys
-
 import pytest
 
 from audit_rules.catalogue import load_catalogue
 
-from sample_data import SAMPLE_DATA_DIR
+from tests.conftest import run_cli_on_sample
 
 CASE_COLUMNS = ["rule_id", "patient_id", "unit_id", "provider_code", "icb_code", "period", "index_date",
                 "unit_date", "outcome", "reason", "evidence"]
@@ -18,15 +15,11 @@ MEASURE_COLUMNS = ["rule_id", "level", "group", "period", "numerator", "denomina
 
 
 
-def _run(output):
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--input", str(SAMPLE_DATA_DIR),
-                           "--output", str(output)], capture_output=True, text=True, timeout=600)
-
-
 @pytest.fixture(scope="module")
-def sample_runs(tmp_path_factory):
-    base = tmp_path_factory.mktemp("sample")
-    first, second = _run(base / "first"), _run(base / "second")
+def sample_runs(sample_cli_run, tmp_path_factory):
+    """The session's audit of the sample (conftest) and a second, independent run to compare with."""
+    base, first = sample_cli_run
+    second = run_cli_on_sample(base / "second")
     return base, first, second
 
 

@@ -1,0 +1,64 @@
+"""dashboard.html in a real headless Chromium (Debian's, driven by Playwright), offline: no console
+errors, every audited measure has its funnel plot and trend, the scorecard filters work."""
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from audit_rules.catalogue import load_catalogue
+from dashboards.figures import rule_slug
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = os.environ.get("ABC_AUDIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def page(sample_output, tmp_path_factory):
+    if CHROMIUM is None:
+        pytest.fail("Chromium is not installed: `apt-get install chromium` (.ci/run does this in CI)")
+    errors, requests = [], []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = browser.new_context(offline=True, viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto((sample_output / "dashboard.html").as_uri(), wait_until="load", timeout=120_000)
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length > 0", timeout=120_000)
+        screenshot = tmp_path_factory.mktemp("screenshot") / "dashboard.png"
+        page.screenshot(path=str(screenshot), full_page=False)
+        yield page, errors, requests, screenshot
+        browser.close()
+
+
+def test_no_console_errors_and_no_network(page):
+    _, errors, requests, _ = page
+    assert errors == []
+    assert all(url.startswith(("file://", "data:", "about:")) for url in requests), requests
+
+
+def test_every_audited_measure_has_a_rendered_funnel_and_trend(page):
+    browser_page = page[0]
+    for rule in load_catalogue().audited_rules:
+        for kind in ("funnel", "trend"):
+            element = browser_page.locator(f"#{kind}-{rule_slug(rule.id)}")
+            assert element.count() == 1, (kind, rule.id)
+            assert "js-plotly-plot" in (element.get_attribute("class") or ""), (kind, rule.id)
+
+
+def test_scorecard_lists_every_rule_and_filters_by_icb(page):
+    browser_page = page[0]
+    rows = browser_page.locator("#scorecard-table tbody tr")
+    assert rows.count() == len(load_catalogue().audited_rules)
+    national = rows.nth(0).locator("td").nth(2).inner_text()
+    browser_page.select_option("#scorecard-area", index=1)
+    assert rows.count() == len(load_catalogue().audited_rules)
+    assert rows.nth(0).locator("td").nth(2).inner_text() != national
+
+
+def test_screenshot_is_saved(page):
+    screenshot: Path = page[3]
+    assert screenshot.stat().st_size > 20_000
