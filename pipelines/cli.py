@@ -1,7 +1,8 @@
 """`abc-audit`: run the audit, or list the rule catalogue.
 
 Exit status: 0 the audit ran (data-quality findings included); 2 the extract or configuration was
-refused (the one-line reason is printed); 1 the audit failed for another reason.
+refused, or another run holds the output folder (the one-line reason is printed); 1 the audit
+failed for another reason.
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import logging
 import sys
 import time
 from pathlib import Path
+
+from pipelines import run_lock
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
 
@@ -69,6 +72,21 @@ def run(args: argparse.Namespace) -> int:
     except (ConfigError, ValueError) as error:
         print(f"abc-audit: configuration refused: {error}", file=sys.stderr)
         return EXIT_REFUSED
+    work_dir = resources["audit"].work_path
+    try:
+        run_lock.acquire(work_dir)
+    except run_lock.OutputLocked as error:
+        print(f"abc-audit: refused: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    try:
+        return _run_locked(resources, audit_definitions)
+    finally:
+        run_lock.release(work_dir)
+
+
+def _run_locked(resources: dict, audit_definitions) -> int:
+    import dagster as dg
+
     database = Path(resources["duckdb"].path)
     for stale in (database, database.with_name(database.name + ".wal")):
         stale.unlink(missing_ok=True)  # every CLI run audits the extract afresh

@@ -10,6 +10,7 @@ import dagster as dg
 import duckdb
 
 from audit_rules.catalogue import Catalogue, load_catalogue, validate_rule_overrides
+from pipelines import run_lock
 from pipelines.config import AuditConfig, load_config
 from pipelines.sql_runner import load_macros
 
@@ -49,6 +50,13 @@ class AuditSettings(dg.ConfigurableResource):
     @property
     def work_path(self) -> Path:
         return work_dir_for(self.output_dir)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # one run per output folder, however it was started (CLI, schedule, sensor, UI)
+        run_lock.acquire(self.work_path)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        run_lock.release(self.work_path)
 
     def staging_path(self, run_id: str) -> Path:
         """Reports of one run are written here and moved to OUT_DIR only when all succeeded."""

@@ -64,8 +64,9 @@ def audit(tmp_path):
     return _run
 
 
-def run_cli_on_sample(output: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--input", str(SAMPLE_DATA_DIR),
+def run_cli_on_sample(output: Path, extract: Path = SAMPLE_DATA_DIR) -> subprocess.CompletedProcess:
+    """`abc-audit run` in a subprocess, as a user runs it (the bundled sample unless told otherwise)."""
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--input", str(extract),
                            "--output", str(output)], capture_output=True, text=True, timeout=600)
 
 
