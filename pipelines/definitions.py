@@ -7,9 +7,11 @@ import os
 
 import dagster as dg
 
+from pipelines.automation import inbox_sensor, quarterly_job, quarterly_schedule
 from pipelines.ingest.assets import raw_assets
 from pipelines.measures.assets import descriptive_figures, disclosed_measures, field_completeness, measures
 from pipelines.reports.assets import report_assets
+from pipelines.reports.quarterly import quarterly_report
 from pipelines.resources import AuditDatabase, AuditSettings, work_dir_for
 from pipelines.rules.assets import case_outcomes, rule_assets, rule_catalogue
 from pipelines.timeline.assets import timeline_assets
@@ -30,12 +32,10 @@ STAGE_OF_ASSET = {key.to_user_string(): stage for stage, assets in STAGES.items(
 
 # One DuckDB file has one writer: steps run one after another in the run's process.
 audit_job = dg.define_asset_job(
-    "audit", selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor,
+    "audit", selection=dg.AssetSelection.assets(*ALL_ASSETS), executor_def=dg.in_process_executor,
     description="The whole audit: extract to dashboard, published to OUT_DIR only if every step succeeds.")
-
-monthly_audit = dg.ScheduleDefinition(
-    name="monthly_audit", job=audit_job, cron_schedule="0 6 1 * *", execution_timezone="Europe/London",
-    description="Audit the extract folder on the first of each month at 06:00.")
+quarterly_audit = quarterly_job(dg.AssetSelection.assets(*ALL_ASSETS, quarterly_report))
+quarterly_audit_schedule = quarterly_schedule(quarterly_audit)
 
 
 def default_resources(input_dir: str | None = None, output_dir: str | None = None,
@@ -51,9 +51,12 @@ def default_resources(input_dir: str | None = None, output_dir: str | None = Non
     return {"audit": settings, "duckdb": database}
 
 
+extract_inbox = inbox_sensor(audit_job, default_resources()["audit"])
+
 defs = dg.Definitions(
-    assets=ALL_ASSETS,
-    jobs=[audit_job],
-    schedules=[monthly_audit],
+    assets=[*ALL_ASSETS, quarterly_report],
+    jobs=[audit_job, quarterly_audit],
+    schedules=[quarterly_audit_schedule],
+    sensors=[extract_inbox],
     resources=default_resources(),
 )

@@ -68,7 +68,7 @@ def _stage_timings(context: dg.AssetExecutionContext, group_of: dict[str, str]) 
     return {stage: round(seconds, 2) for stage, seconds in sorted(timings.items())}
 
 
-@dg.asset(group_name="reports", deps=[audit_tables, quality_files, dashboard], kinds={"json"},
+@dg.asset(group_name="reports", deps=[audit_tables, quality_files, dashboard, "quarterly_report"], kinds={"json"},
           description="run_manifest.json, then the staged outputs replace OUT_DIR in one move.")
 def published_audit(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
     folder = audit.staging_path(context.run_id)

@@ -36,6 +36,28 @@ def write_measures(con, folder: Path) -> int:
                  period = 'all' desc, period""", folder / "measures.csv")
 
 
+def _checked_quarter(quarter: str) -> str:
+    """A label like 2025Q3, checked so that it is safe as a SQL literal."""
+    if not (len(quarter) == 6 and quarter[:4].isdigit() and quarter[4] == "Q" and quarter[5] in "1234"):
+        raise ValueError(f"not a quarter label: {quarter!r}")
+    return quarter
+
+
+def quarter_case_outcomes_query(quarter: str) -> str:
+    quarter = _checked_quarter(quarter)
+    return f"""select {_select_list("o", CASE_OUTCOME_COLUMNS)} from rules.case_outcomes o
+        join rules.catalogue c using (rule_id) where o.period = '{quarter}'
+        order by c.rule_order, patient_id, unit_id"""
+
+
+def quarter_measures_query(quarter: str) -> str:
+    quarter = _checked_quarter(quarter)
+    return f"""select {_select_list("m", MEASURE_COLUMNS)} from measures.measures m
+        join rules.catalogue c using (rule_id) where m.period = '{quarter}'
+        order by c.rule_order, list_position(['national', 'icb', 'provider'], level), "group"
+    """
+
+
 def write_descriptive_figures(con, folder: Path) -> int:
     return copy_csv(con, """select f.* from measures.descriptive_figures f join rules.catalogue c using (rule_id)
         order by c.rule_order, list_position(['national', 'icb', 'provider'], level), "group",

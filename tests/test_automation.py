@@ -1,0 +1,70 @@
+"""The audit runs by itself: the quarterly schedule (last complete quarter), a quarterly partition,
+and the inbox sensor (a new extract folder with a READY marker), with Dagster's test utilities."""
+import csv
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+
+from pipelines.automation import inbox_sensor
+from pipelines.definitions import ALL_ASSETS, audit_job, default_resources, defs
+from pipelines.reports.quarterly import quarter_label, quarterly_report
+from tests.extract_builder import Extract
+
+
+def _small_extract(folder):
+    x = Extract()
+    x.patient("P1").metastatic().pathology().care(5, "mdt_discussion")
+    x.patient("P2", provider_code="RBB").metastatic(offset=120).pathology()
+    return x.write(folder)
+
+
+def test_schedule_audits_the_last_complete_quarter():
+    schedule = defs.resolve_schedule_def("quarterly_audit_schedule")
+    assert schedule.job_name == "quarterly_audit"
+    tick = dt.datetime(2025, 10, 1, 0, 0, tzinfo=ZoneInfo("Europe/London"))
+    context = dg.build_schedule_context(instance=dg.DagsterInstance.ephemeral(), scheduled_execution_time=tick)
+    requests = schedule.evaluate_tick(context).run_requests
+    assert [quarter_label(r.partition_key) for r in requests] == ["2025Q3"]
+
+
+def test_quarterly_partition_publishes_that_quarters_report(tmp_path):
+    resources = default_resources(str(_small_extract(tmp_path / "extract")), str(tmp_path / "out"))
+    result = dg.materialize([*ALL_ASSETS, quarterly_report], resources=resources, partition_key="2024-01-01",
+                            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    assert result.success
+    quarter = tmp_path / "out" / "quarters" / "2024Q1"
+    with (quarter / "measures.csv").open() as handle:
+        periods = {r["period"] for r in csv.DictReader(handle)}
+    assert periods == {"2024Q1"}
+    with (quarter / "case_outcomes.csv").open() as handle:
+        assert {r["patient_id"] for r in csv.DictReader(handle)} == {"P1"}  # P2's index is in 2024Q2
+    assert (tmp_path / "out" / "measures.csv").exists()  # the full audit is published beside it
+
+
+def test_inbox_sensor_waits_for_the_ready_marker_and_audits_each_extract_once(tmp_path, monkeypatch):
+    inbox = tmp_path / "inbox"
+    _small_extract(inbox / "2025-10-extract")
+    _small_extract(inbox / "2025-11-half-copied")  # no READY marker yet
+    monkeypatch.setenv("ABC_AUDIT_INBOX", str(inbox))
+    instance = dg.DagsterInstance.ephemeral()
+    resources = default_resources(output_dir=str(tmp_path / "out"))
+    extract_inbox = inbox_sensor(audit_job, resources["audit"])
+
+    def evaluate(cursor=None):
+        context = dg.build_sensor_context(instance=instance, cursor=cursor)
+        return context, extract_inbox(context)
+
+    assert isinstance(evaluate()[1], dg.SkipReason)
+    (inbox / "2025-10-extract" / "READY").touch()
+    context, request = evaluate()
+    assert isinstance(request, dg.RunRequest) and request.run_key == "2025-10-extract"
+    assert request.run_config["resources"]["audit"]["config"]["input_dir"] == str((inbox / "2025-10-extract").resolve())
+    assert isinstance(evaluate(context.cursor)[1], dg.SkipReason)
+
+    # the run the sensor asks for audits that folder and publishes to the configured output
+    job = dg.Definitions(assets=ALL_ASSETS, jobs=[audit_job], resources=resources).resolve_job_def("audit")
+    result = job.execute_in_process(run_config=request.run_config, instance=instance, raise_on_error=False)
+    assert result.success
+    with (tmp_path / "out" / "case_outcomes.csv").open() as handle:
+        assert {r["patient_id"] for r in csv.DictReader(handle)} == {"P1", "P2"}
