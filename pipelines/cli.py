@@ -1,4 +1,4 @@
-"""`abc-audit`: run the audit, or list the rule catalogue.
+"""`abc-audit`: run the audit, validate an extract, or list the rule catalogue.
 
 Exit status: 0 the audit ran (data-quality findings included); 2 the extract or configuration was
 refused, or another run holds the output folder (the one-line reason is printed); 1 the audit
@@ -61,17 +61,25 @@ def _summary(output_dir: Path) -> str:
     return "\n".join(lines)
 
 
-def run(args: argparse.Namespace) -> int:
-    import dagster as dg
-
+def _resources(args: argparse.Namespace, output: str) -> dict | None:
     from pipelines.config import ConfigError
-    from pipelines import definitions as audit_definitions
+    from pipelines.definitions import default_resources
 
     try:
-        resources = audit_definitions.default_resources(args.input, args.output, args.config)
+        return default_resources(args.input, output, args.config)
     except (ConfigError, ValueError) as error:
         print(f"abc-audit: configuration refused: {error}", file=sys.stderr)
-        return EXIT_REFUSED
+        return None
+
+
+def _execute(job_name: str, resources: dict):
+    """Runs one of the definitions' jobs in process on a fresh database, holding the output's lock.
+
+    Returns the Dagster result, or an exit status when the run could not start."""
+    import dagster as dg
+
+    from pipelines import definitions as audit_definitions
+
     work_dir = resources["audit"].work_path
     try:
         run_lock.acquire(work_dir)
@@ -79,31 +87,32 @@ def run(args: argparse.Namespace) -> int:
         print(f"abc-audit: refused: {error}", file=sys.stderr)
         return EXIT_REFUSED
     try:
-        return _run_locked(resources, audit_definitions)
+        database = Path(resources["duckdb"].path)
+        for stale in (database, database.with_name(database.name + ".wal")):
+            stale.unlink(missing_ok=True)  # every CLI run audits the extract afresh
+        # Dagster's own console output is replaced by one progress line per step.
+        progress_logger = logging.getLogger("abc_audit.progress")
+        progress_logger.setLevel(logging.DEBUG)
+        progress_logger.propagate = False
+        progress_logger.handlers = [_StepProgress(audit_definitions.STAGE_OF_ASSET)]
+        defs = dg.Definitions(assets=audit_definitions.ALL_ASSETS,
+                              jobs=[audit_definitions.audit_job, audit_definitions.validate_job],
+                              resources=resources, loggers={"progress": dg.LoggerDefinition(lambda _: progress_logger)})
+        return defs.resolve_job_def(job_name).execute_in_process(
+            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, run_config={"loggers": {"progress": {}}})
     finally:
         run_lock.release(work_dir)
 
 
-def _run_locked(resources: dict, audit_definitions) -> int:
-    import dagster as dg
-
-    database = Path(resources["duckdb"].path)
-    for stale in (database, database.with_name(database.name + ".wal")):
-        stale.unlink(missing_ok=True)  # every CLI run audits the extract afresh
-
-    # Dagster's own console output is replaced by one progress line per step.
-    progress_logger = logging.getLogger("abc_audit.progress")
-    progress_logger.setLevel(logging.DEBUG)
-    progress_logger.propagate = False
-    progress_logger.handlers = [_StepProgress(audit_definitions.STAGE_OF_ASSET)]
-    defs = dg.Definitions(assets=audit_definitions.ALL_ASSETS, jobs=[audit_definitions.audit_job],
-                          resources=resources,
-                          loggers={"progress": dg.LoggerDefinition(lambda _: progress_logger)})
-    print(f"abc-audit: auditing {resources['audit'].input_path} -> {resources['audit'].output_path}")
+def run(args: argparse.Namespace) -> int:
+    resources = _resources(args, args.output)
+    if resources is None:
+        return EXIT_REFUSED
+    print(f"abc-audit: auditing {resources['audit'].input_path} -> {resources['audit'].output_path}", flush=True)
     started = time.monotonic()
-    result = defs.resolve_job_def("audit").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
-        run_config={"loggers": {"progress": {}}})
+    result = _execute("audit", resources)
+    if isinstance(result, int):
+        return result
     if not result.success:
         code, reason = _failure_reason(result)
         print(f"abc-audit: {reason}", file=sys.stderr)
@@ -113,6 +122,40 @@ def _run_locked(resources: dict, audit_definitions) -> int:
     print(_summary(output))
     print(f"abc-audit: finished in {time.monotonic() - started:.1f}s")
     print(f"abc-audit: dashboard: {output / 'dashboard.html'}")
+    return EXIT_OK
+
+
+def validate(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from pipelines.reports.files import write_validation_report
+
+    resources = _resources(args, args.report)
+    if resources is None:
+        return EXIT_REFUSED
+    print(f"abc-audit: validating {resources['audit'].input_path}", flush=True)
+    result = _execute("validate", resources)
+    if isinstance(result, int):
+        return result
+    if not result.success:
+        code, reason = _failure_reason(result)
+        print(f"abc-audit: {reason}", file=sys.stderr)
+        return code
+    report = resources["audit"].output_path
+    with duckdb.connect(resources["duckdb"].path, read_only=True) as con:
+        write_validation_report(con, report / "data_quality")
+        tables = con.execute("""select table_name, rows_read, rows_accepted, rows_quarantined
+            from bookkeeping.row_reconciliation order by table_name""").fetchall()
+        reasons = con.execute("""select table_name, reason, count(distinct source_row) as rows from validated.quarantine
+            where action = 'row_quarantined' group by all order by rows desc, table_name, reason limit 10""").fetchall()
+    print(f"  {'table':20} {'read':>8} {'accepted':>9} {'quarantined':>12}")
+    for table, read, accepted, quarantined in tables:
+        print(f"  {table:20} {read:>8} {accepted:>9} {quarantined:>12}")
+    if reasons:
+        print("  most frequent reasons for quarantine:")
+        for table, reason, rows in reasons:
+            print(f"    {rows:>6}  {table}: {reason}")
+    print(f"abc-audit: the extract can be audited; report: {report / 'data_quality'}")
     return EXIT_OK
 
 
@@ -145,6 +188,13 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--output", default="out", help="output folder (default: out)")
     run_parser.add_argument("--config", help="configuration YAML (default: the bundled defaults)")
     run_parser.set_defaults(handler=run)
+    validate_parser = commands.add_parser(
+        "validate", help="check an extract against the data contract only, and write the data-quality report")
+    validate_parser.add_argument("--input", help="extract folder (default: the bundled sample_data/)")
+    validate_parser.add_argument("--report", default="validation_report",
+                                 help="folder for data_quality/ (default: validation_report)")
+    validate_parser.add_argument("--config", help="configuration YAML (default: the bundled defaults)")
+    validate_parser.set_defaults(handler=validate)
     rules_parser = commands.add_parser("rules", help="list the rule catalogue, or show one rule")
     rules_parser.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     rules_parser.add_argument("rule_id", nargs="?")

@@ -34,6 +34,9 @@ STAGE_OF_ASSET = {key.to_user_string(): stage for stage, assets in STAGES.items(
 audit_job = dg.define_asset_job(
     "audit", selection=dg.AssetSelection.assets(*ALL_ASSETS), executor_def=dg.in_process_executor,
     description="The whole audit: extract to dashboard, published to OUT_DIR only if every step succeeds.")
+validate_job = dg.define_asset_job(
+    "validate", selection=dg.AssetSelection.groups("ingest", "validate"), executor_def=dg.in_process_executor,
+    description="Ingest and validate only: refusals, quarantined rows and row reconciliation.")
 quarterly_audit = quarterly_job(dg.AssetSelection.assets(*ALL_ASSETS, quarterly_report))
 quarterly_audit_schedule = quarterly_schedule(quarterly_audit)
 
@@ -55,7 +58,7 @@ extract_inbox = inbox_sensor(audit_job, default_resources()["audit"])
 
 defs = dg.Definitions(
     assets=[*ALL_ASSETS, quarterly_report],
-    jobs=[audit_job, quarterly_audit],
+    jobs=[audit_job, validate_job, quarterly_audit],
     schedules=[quarterly_audit_schedule],
     sensors=[extract_inbox],
     resources=default_resources(),

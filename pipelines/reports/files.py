@@ -68,6 +68,15 @@ def write_data_quality(con, folder: Path) -> dict[str, int]:
     """Validation results, quarantined rows with reasons, unrecognised codes and drug names."""
     dq = folder / "data_quality"
     return {
+        **write_validation_report(con, dq),
+        "drug_names.csv": copy_csv(con, """select recorded_name, drug, match_method, unrecognised_parts, rows
+                from timeline.drug_name_map order by recorded_name, drug nulls first""", dq / "drug_names.csv"),
+    }
+
+
+def write_validation_report(con, dq: Path) -> dict[str, int]:
+    """What validation found (also written alone by `abc-audit validate`)."""
+    return {
         "quarantine.csv": copy_csv(con, """select table_name, source_row, source_line, column_name, check_name,
                 action, reason, value from validated.quarantine
                 order by table_name, source_row nulls last, source_line, column_name, check_name""",
@@ -82,8 +91,6 @@ def write_data_quality(con, folder: Path) -> dict[str, int]:
                 from validated.quarantine
                 where check_name like '%.code' or check_name like '%.codes' or check_name like '%.boolean'
                 group by all order by table_name, column_name, value""", dq / "unrecognised_codes.csv"),
-        "drug_names.csv": copy_csv(con, """select recorded_name, drug, match_method, unrecognised_parts, rows
-                from timeline.drug_name_map order by recorded_name, drug nulls first""", dq / "drug_names.csv"),
     }
 
 
