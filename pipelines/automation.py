@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.reports.quarterly import REPORTING_QUARTERS
+from pipelines.partitions import REPORTING_QUARTERS
 from pipelines.resources import AuditSettings
 
 READY_MARKER = "READY"

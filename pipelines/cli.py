@@ -1,8 +1,8 @@
-"""`abc-audit`: run the audit, validate an extract, or list the rule catalogue.
+"""`abc-audit`: run the audit, validate an extract, compare two runs, or list the rule catalogue.
 
 Exit status: 0 the audit ran (data-quality findings included); 2 the extract or configuration was
-refused, or another run holds the output folder (the one-line reason is printed); 1 the audit
-failed for another reason.
+refused, another run holds the output folder, or a folder given to diff is not an audit output
+(the one-line reason is printed); 1 the audit failed for another reason.
 """
 from __future__ import annotations
 
@@ -179,6 +179,21 @@ def rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def diff(args: argparse.Namespace) -> int:
+    from pipelines.diff import NotAnAuditOutput, compare_runs, format_comparison
+
+    try:
+        comparison = compare_runs(Path(args.old), Path(args.new), Path(args.report) if args.report else None)
+    except NotAnAuditOutput as error:
+        print(f"abc-audit: refused: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"abc-audit: {args.old} -> {args.new}, adherence over the whole period (national)")
+    print(format_comparison(comparison))
+    if args.report:
+        print(f"abc-audit: per-provider changes and the changed cases: {Path(args.report)}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="abc-audit", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -195,6 +210,12 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="folder for data_quality/ (default: validation_report)")
     validate_parser.add_argument("--config", help="configuration YAML (default: the bundled defaults)")
     validate_parser.set_defaults(handler=validate)
+    diff_parser = commands.add_parser(
+        "diff", help="compare two audit outputs: change in adherence per rule and the cases whose outcome changed")
+    diff_parser.add_argument("old", help="the earlier output folder")
+    diff_parser.add_argument("new", help="the later output folder")
+    diff_parser.add_argument("--report", help="folder for adherence_changes.csv and case_changes.csv")
+    diff_parser.set_defaults(handler=diff)
     rules_parser = commands.add_parser("rules", help="list the rule catalogue, or show one rule")
     rules_parser.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     rules_parser.add_argument("rule_id", nargs="?")

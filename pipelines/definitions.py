@@ -9,11 +9,12 @@ import dagster as dg
 
 from pipelines.automation import inbox_sensor, quarterly_job, quarterly_schedule
 from pipelines.ingest.assets import raw_assets
-from pipelines.measures.assets import descriptive_figures, disclosed_measures, field_completeness, measures
+from pipelines.measures.assets import (descriptive_figures, disclosed_measures, field_completeness, measures,
+                                       quarter_measures)
 from pipelines.reports.assets import report_assets
 from pipelines.reports.quarterly import quarterly_report
 from pipelines.resources import AuditDatabase, AuditSettings, work_dir_for
-from pipelines.rules.assets import case_outcomes, rule_assets, rule_catalogue
+from pipelines.rules.assets import case_outcomes, quarter_case_outcomes, rule_assets, rule_catalogue
 from pipelines.timeline.assets import timeline_assets
 from pipelines.validate.assets import validated_assets
 from sample_data import SAMPLE_DATA_DIR
@@ -27,8 +28,10 @@ STAGES = {
     "reports": report_assets,
 }
 ALL_ASSETS = [asset for assets in STAGES.values() for asset in assets]
-STAGE_OF_ASSET = {key.to_user_string(): stage for stage, assets in STAGES.items()
-                  for asset in assets for key in asset.keys}
+# Partitioned by reporting quarter: one quarter's slice of the rules, measures and report stages.
+QUARTERLY_ASSETS = [quarter_case_outcomes, quarter_measures, quarterly_report]
+STAGE_OF_ASSET = {key.to_user_string(): asset.group_names_by_key[key] for asset in [*ALL_ASSETS, *QUARTERLY_ASSETS]
+                  for key in asset.keys}
 
 # One DuckDB file has one writer: steps run one after another in the run's process.
 audit_job = dg.define_asset_job(
@@ -37,7 +40,7 @@ audit_job = dg.define_asset_job(
 validate_job = dg.define_asset_job(
     "validate", selection=dg.AssetSelection.groups("ingest", "validate"), executor_def=dg.in_process_executor,
     description="Ingest and validate only: refusals, quarantined rows and row reconciliation.")
-quarterly_audit = quarterly_job(dg.AssetSelection.assets(*ALL_ASSETS, quarterly_report))
+quarterly_audit = quarterly_job(dg.AssetSelection.assets(*ALL_ASSETS, *QUARTERLY_ASSETS))
 quarterly_audit_schedule = quarterly_schedule(quarterly_audit)
 
 
@@ -57,7 +60,7 @@ def default_resources(input_dir: str | None = None, output_dir: str | None = Non
 extract_inbox = inbox_sensor(audit_job, default_resources()["audit"])
 
 defs = dg.Definitions(
-    assets=[*ALL_ASSETS, quarterly_report],
+    assets=[*ALL_ASSETS, *QUARTERLY_ASSETS],
     jobs=[audit_job, validate_job, quarterly_audit],
     schedules=[quarterly_audit_schedule],
     sensors=[extract_inbox],

@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from pipelines.automation import inbox_sensor
-from pipelines.definitions import ALL_ASSETS, audit_job, default_resources, defs
-from pipelines.reports.quarterly import quarter_label, quarterly_report
+import duckdb
+
+from pipelines.definitions import ALL_ASSETS, QUARTERLY_ASSETS, audit_job, default_resources, defs
+from pipelines.partitions import quarter_label
 from tests.extract_builder import Extract
 
 
@@ -28,10 +30,11 @@ def test_schedule_audits_the_last_complete_quarter():
     assert [quarter_label(r.partition_key) for r in requests] == ["2025Q3"]
 
 
-def test_quarterly_partition_publishes_that_quarters_report(tmp_path):
+def test_quarterly_partitions_of_rules_measures_and_report(tmp_path):
     resources = default_resources(str(_small_extract(tmp_path / "extract")), str(tmp_path / "out"))
-    result = dg.materialize([*ALL_ASSETS, quarterly_report], resources=resources, partition_key="2024-01-01",
-                            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize([*ALL_ASSETS, *QUARTERLY_ASSETS], resources=resources, partition_key="2024-01-01",
+                            instance=instance, raise_on_error=False)
     assert result.success
     quarter = tmp_path / "out" / "quarters" / "2024Q1"
     with (quarter / "measures.csv").open() as handle:
@@ -40,6 +43,21 @@ def test_quarterly_partition_publishes_that_quarters_report(tmp_path):
     with (quarter / "case_outcomes.csv").open() as handle:
         assert {r["patient_id"] for r in csv.DictReader(handle)} == {"P1"}  # P2's index is in 2024Q2
     assert (tmp_path / "out" / "measures.csv").exists()  # the full audit is published beside it
+    metadata = result.asset_materializations_for_node("quarter_measures")[0].metadata
+    assert metadata["quarter"].value == "2024Q1" and "QS12-5" in metadata["national_adherence"].value
+
+    # The next quarter is added beside the first in the partitioned tables.
+    result = dg.materialize([*ALL_ASSETS, *QUARTERLY_ASSETS], resources=resources, partition_key="2024-04-01",
+                            instance=instance, raise_on_error=False)
+    assert result.success
+    with duckdb.connect(resources["duckdb"].path, read_only=True) as con:
+        by_quarter = dict(con.execute("""select period, list(distinct patient_id order by patient_id)
+            from rules.quarter_case_outcomes group by period""").fetchall())
+        measure_periods = {p for (p,) in con.execute("select distinct period from measures.quarter_measures").fetchall()}
+    assert by_quarter == {"2024Q1": ["P1"], "2024Q2": ["P2"]}
+    assert measure_periods == {"2024Q1", "2024Q2"}
+    keys = instance.get_materialized_partitions(dg.AssetKey("quarter_case_outcomes"))
+    assert keys == {"2024-01-01", "2024-04-01"}
 
 
 def test_inbox_sensor_waits_for_the_ready_marker_and_audits_each_extract_once(tmp_path, monkeypatch):

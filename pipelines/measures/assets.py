@@ -1,8 +1,9 @@
 """Measures stage: adherence per rule, level, group and period with Wilson intervals and targets."""
 import dagster as dg
 
-from pipelines.resources import AuditDatabase, AuditSettings
 from audit_rules.catalogue import load_catalogue
+from pipelines.partitions import REPORTING_QUARTERS, quarter_label, replace_partition
+from pipelines.resources import AuditDatabase, AuditSettings
 from pipelines.sql_runner import bind, create_table, sql_text, upstream_assets
 
 MEASURES_SQL = "measures/measures.sql"
@@ -16,11 +17,27 @@ def measures(audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResul
     with duckdb.connect() as con:
         con.execute("create schema if not exists measures")
         rows = create_table(con, "measures.measures", MEASURES_SQL, disclosure)
-        national = con.execute("""select rule_id, numerator, denominator, adherence from measures.measures
-                                  where level = 'national' and period = 'all'""").fetchall()
-    table = "| rule | adherent / denominator | adherence |\n|---|---|---|\n" + "\n".join(
-        f"| {r} | {n} / {d} | {'' if a is None else f'{a:.1%}'} |" for r, n, d, a in national)
-    return dg.MaterializeResult(metadata={"rows": rows, "national_adherence": dg.MetadataValue.md(table)})
+        table = _national_adherence(con, "measures.measures", "all")
+    return dg.MaterializeResult(metadata={"rows": rows, "national_adherence": table})
+
+
+def _national_adherence(con, table: str, period: str) -> dg.MetadataValue:
+    """National adherence per rule, as a markdown table for the Dagster UI."""
+    national = con.execute(f"""select m.rule_id, numerator, denominator, adherence from {table} m
+        join rules.catalogue c using (rule_id) where level = 'national' and period = ? order by c.rule_order""",
+                           [period]).fetchall()
+    return dg.MetadataValue.md("| rule | adherent / denominator | adherence |\n|---|---|---|\n" + "\n".join(
+        f"| {r} | {n} / {d} | {'' if a is None else f'{a:.1%}'} |" for r, n, d, a in national))
+
+
+@dg.asset(group_name="measures", partitions_def=REPORTING_QUARTERS, deps=[measures, "quarter_case_outcomes"],
+          kinds={"duckdb", "sql"}, description="The measures of one reporting quarter, for the quarterly audit.")
+def quarter_measures(context: dg.AssetExecutionContext, duckdb: AuditDatabase) -> dg.MaterializeResult:
+    quarter = quarter_label(context.partition_key)
+    with duckdb.connect() as con:
+        rows = replace_partition(con, "measures.quarter_measures", "measures/quarter_measures.sql", quarter)
+        table = _national_adherence(con, "measures.quarter_measures", quarter)
+    return dg.MaterializeResult(metadata={"quarter": quarter, "rows": rows, "national_adherence": table})
 
 
 DESCRIPTIVE_SQL = "measures/descriptive_figures.sql"

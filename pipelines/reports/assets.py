@@ -9,32 +9,40 @@ import dagster as dg
 
 from dashboards.report import DashboardData, build_dashboard
 from pipelines.reports import files
+from pipelines.reports.measure_reports import build_measure_reports, write_measure_reports
 from pipelines.reports.manifest import build_manifest, write_manifest
+from pipelines.reports.provider_exports import write_icb_exports, write_provider_exports
 from pipelines.reports.publish import PublishRefused, publish
 from pipelines.resources import AuditDatabase, AuditSettings
 
 @dg.asset(group_name="reports", deps=["case_outcomes", "measures", "descriptive_figures"], kinds={"csv"},
-          description="case_outcomes.csv, measures.csv and descriptive_figures.csv (byte-identical for "
-                      "identical input and configuration).")
+          description="case_outcomes.csv, measures.csv, descriptive_figures.csv and measure_reports.json "
+                      "(FHIR R4 MeasureReports); byte-identical for identical input and configuration.")
 def audit_tables(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
     folder = audit.staging_path(context.run_id)
     with duckdb.connect() as con:
         outcomes = files.write_case_outcomes(con, folder)
         measure_rows = files.write_measures(con, folder)
         figure_rows = files.write_descriptive_figures(con, folder)
+        measures = con.execute("select * from measures.measures").df()
+    bundle = build_measure_reports(measures, audit.rules.audited_rules)
+    reports = write_measure_reports(bundle, folder)
     return dg.MaterializeResult(metadata={"case_outcomes_rows": outcomes, "measures_rows": measure_rows,
-                                          "descriptive_figures_rows": figure_rows})
+                                          "descriptive_figures_rows": figure_rows, "measure_reports": reports})
 
 
-@dg.asset(group_name="reports", deps=["case_outcomes", "drug_name_map"], kinds={"csv"},
+@dg.asset(group_name="reports", deps=["case_outcomes", "drug_name_map", "disclosed_measures"], kinds={"csv", "xlsx"},
           description="data_quality/: validation results, quarantined rows with reasons, unrecognised codes "
-                      "and drug names; exports/<provider>/: each provider's non-adherent cases.")
+                      "and drug names; exports/<provider>/: each provider's own non-adherent cases (CSV, XLSX); "
+                      "exports/icb/<ICB>/: disclosure-controlled measures for commissioners.")
 def quality_files(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
     folder = audit.staging_path(context.run_id)
+    guideline = f"{audit.rules.guideline} (version {audit.rules.guideline_version})"
     with duckdb.connect() as con:
         written = files.write_data_quality(con, folder)
-        exports = files.write_provider_exports(con, folder)
-    return dg.MaterializeResult(metadata={**{k: v for k, v in written.items()}, "provider_exports": len(exports)})
+        providers = write_provider_exports(con, folder, guideline)
+        icbs = write_icb_exports(con, folder)
+    return dg.MaterializeResult(metadata={**written, "provider_exports": len(providers), "icb_exports": len(icbs)})
 
 
 @dg.asset(group_name="reports",

@@ -45,14 +45,14 @@ def _checked_quarter(quarter: str) -> str:
 
 def quarter_case_outcomes_query(quarter: str) -> str:
     quarter = _checked_quarter(quarter)
-    return f"""select {_select_list("o", CASE_OUTCOME_COLUMNS)} from rules.case_outcomes o
+    return f"""select {_select_list("o", CASE_OUTCOME_COLUMNS)} from rules.quarter_case_outcomes o
         join rules.catalogue c using (rule_id) where o.period = '{quarter}'
         order by c.rule_order, patient_id, unit_id"""
 
 
 def quarter_measures_query(quarter: str) -> str:
     quarter = _checked_quarter(quarter)
-    return f"""select {_select_list("m", MEASURE_COLUMNS)} from measures.measures m
+    return f"""select {_select_list("m", MEASURE_COLUMNS)} from measures.quarter_measures m
         join rules.catalogue c using (rule_id) where m.period = '{quarter}'
         order by c.rule_order, list_position(['national', 'icb', 'provider'], level), "group"
     """
@@ -92,19 +92,3 @@ def write_validation_report(con, dq: Path) -> dict[str, int]:
                 where check_name like '%.code' or check_name like '%.codes' or check_name like '%.boolean'
                 group by all order by table_name, column_name, value""", dq / "unrecognised_codes.csv"),
     }
-
-
-def write_provider_exports(con, folder: Path) -> dict[str, int]:
-    """Each provider's own non-adherent and insufficient-data cases, for its quality team only."""
-    providers = [p for (p,) in con.execute(
-        "select distinct provider_code from rules.case_outcomes where provider_code is not null order by 1").fetchall()]
-    written = {}
-    for provider in providers:
-        # provider codes passed validation against ^[A-Z0-9]{3,5}$, so they are safe in a path and a literal
-        written[provider] = copy_csv(con, f"""select o.rule_id, c.title as rule_title, c.guideline_text,
-                o.patient_id, o.unit_id, c.unit, o.period, o.index_date, o.unit_date, o.outcome, o.reason, o.evidence
-            from rules.case_outcomes o join rules.catalogue c using (rule_id)
-            where o.provider_code = '{provider}' and o.outcome in ('non_adherent', 'insufficient_data')
-            order by c.rule_order, o.outcome, o.patient_id, o.unit_id""",
-                                     folder / "exports" / provider / "non_adherent_cases.csv")
-    return written

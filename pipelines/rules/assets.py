@@ -9,6 +9,7 @@ import dagster as dg
 import pandas as pd
 
 from audit_rules.catalogue import Rule, load_catalogue, rule_parameters, rule_target
+from pipelines.partitions import REPORTING_QUARTERS, quarter_label, replace_partition
 from pipelines.resources import AuditDatabase, AuditSettings
 from pipelines.sql_runner import bind, run_sql, sql_text, upstream_assets
 
@@ -76,3 +77,14 @@ def case_outcomes(audit: AuditSettings, duckdb: AuditDatabase) -> dg.Materialize
             order by c.rule_order, o.patient_id, o.unit_id""")
         rows = con.execute("select count(*) from rules.case_outcomes").fetchone()[0]
     return dg.MaterializeResult(metadata={"rows": rows})
+
+
+@dg.asset(group_name="rules", partitions_def=REPORTING_QUARTERS, deps=[case_outcomes], kinds={"duckdb", "sql"},
+          description="The case outcomes of one reporting quarter (units dated in it), for the quarterly audit.")
+def quarter_case_outcomes(context: dg.AssetExecutionContext, duckdb: AuditDatabase) -> dg.MaterializeResult:
+    quarter = quarter_label(context.partition_key)
+    with duckdb.connect() as con:
+        rows = replace_partition(con, "rules.quarter_case_outcomes", "rules/quarter_case_outcomes.sql", quarter)
+        counts = dict(con.execute("""select outcome, count(*) from rules.quarter_case_outcomes
+            where period = ? group by outcome""", [quarter]).fetchall())
+    return dg.MaterializeResult(metadata={"quarter": quarter, "rows": rows, **{o: counts.get(o, 0) for o in OUTCOMES}})

@@ -18,12 +18,14 @@ by_level as (
             {'level': 'provider', 'grp': provider_code}
         ]) as grouping,
         period,
-        outcome
+        outcome,
+        exclusion_kind
     from outcomes
 ),
 
 by_period as (
-    select rule_id, grouping.level as level, grouping.grp as grp, unnest([period, 'all']) as period, outcome
+    select rule_id, grouping.level as level, grouping.grp as grp, unnest([period, 'all']) as period, outcome,
+        exclusion_kind
     from by_level
 ),
 
@@ -33,14 +35,16 @@ counts as (
         count(*) filter (where outcome = 'adherent') as numerator,
         count(*) filter (where outcome in ('adherent', 'non_adherent')) as denominator,
         count(*) filter (where outcome = 'excluded') as excluded,
-        count(*) filter (where outcome = 'insufficient_data') as insufficient_data
+        count(*) filter (where outcome = 'insufficient_data') as insufficient_data,
+        count(*) filter (where exclusion_kind = 'exclusion') as exclusions,
+        count(*) filter (where exclusion_kind = 'exception') as exceptions
     from by_period
     group by all
 ),
 
 rules_without_units as (
     select rule_id, 'national' as level, 'national' as grp, 'all' as period,
-        0 as numerator, 0 as denominator, 0 as excluded, 0 as insufficient_data
+        0 as numerator, 0 as denominator, 0 as excluded, 0 as insufficient_data, 0 as exclusions, 0 as exceptions
     from catalogue
     where rule_id not in (select rule_id from counts)
 ),
@@ -62,7 +66,9 @@ final as (
         case when k.target is not null and c.denominator > 0 then c.numerator / c.denominator >= k.target end
             as target_met,
         c.numerator between $suppress_min and $suppress_max
-            or c.denominator between $suppress_min and $suppress_max as suppressed
+            or c.denominator between $suppress_min and $suppress_max as suppressed,
+        c.exclusions,  -- excluded = exclusions + exceptions (not in measures.csv, whose columns are fixed)
+        c.exceptions
     from (select * from counts union all select * from rules_without_units) c
         join catalogue k using (rule_id)
     order by k.rule_order, list_position(['national', 'icb', 'provider'], c.level), c.grp,

@@ -54,6 +54,10 @@ final as (
         index_date,
         unit_date,
         outcome,
+        -- FHIR and eCQM report the two apart: a clinical exclusion, or a documented decision.
+        case when outcome = 'excluded' then
+            case when exclusion_reason is not null then 'exclusion' else 'exception' end
+        end as exclusion_kind,
         case outcome
             when 'excluded' then coalesce(
                 exclusion_reason,

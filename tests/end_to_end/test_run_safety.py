@@ -73,5 +73,5 @@ def test_shuffled_input_rows_give_byte_identical_outcomes_and_measures(sample_ou
         (shuffled / table.name).write_text(header + "".join(rows), encoding="utf-8")
     completed = run_cli_on_sample(tmp_path / "out", shuffled)
     assert completed.returncode == 0, completed.stderr
-    for name in ("case_outcomes.csv", "measures.csv"):
+    for name in ("case_outcomes.csv", "measures.csv", "measure_reports.json"):
         assert (tmp_path / "out" / name).read_bytes() == (sample_output / name).read_bytes(), name

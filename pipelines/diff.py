@@ -1,0 +1,104 @@
+"""`abc-audit diff OLD_OUT NEW_OUT`: what changed between two published audit runs.
+
+Reads only the published files (case_outcomes.csv, measures.csv, run_manifest.json), so it can
+compare runs made on different machines or with different software versions. Cases are matched
+on (rule, patient pseudonym, unit): pseudonyms must be stable between the two extracts.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from audit_rules.catalogue import load_catalogue
+from pipelines.reports.files import copy_csv
+from pipelines.sql_runner import sql_text
+
+RUN_FILES = ("case_outcomes.csv", "measures.csv")
+# Manifest sections that change what a rule measures; a difference is reported beside the figures.
+COMPARED_PROVENANCE = ("guideline", "rule_catalogue", "configuration", "software")
+
+
+class NotAnAuditOutput(ValueError):
+    """The folder is not a published audit output."""
+
+
+@dataclass
+class RunComparison:
+    adherence_changes: pd.DataFrame
+    case_changes_by_kind: dict[str, int]
+    provenance_differences: list[str] = field(default_factory=list)
+
+
+def _check_output(folder: Path) -> None:
+    if not folder.is_dir():
+        raise NotAnAuditOutput(f"{folder} is not a folder")
+    missing = [name for name in RUN_FILES if not (folder / name).is_file()]
+    if missing:
+        raise NotAnAuditOutput(f"{folder} is not an audit output: {', '.join(missing)} missing")
+
+
+def _provenance_differences(old: Path, new: Path) -> list[str]:
+    manifests = []
+    for folder in (old, new):
+        path = folder / "run_manifest.json"
+        manifests.append(json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None)
+    if None in manifests:
+        return ["a run_manifest.json is missing, so versions and configuration cannot be compared"]
+    old_manifest, new_manifest = manifests
+    return [f"{section} differs between the runs" for section in COMPARED_PROVENANCE
+            if old_manifest.get(section) != new_manifest.get(section)]
+
+
+def _open(old: Path, new: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    for run, folder in (("old", old), ("new", new)):
+        for table, name in (("outcomes", "case_outcomes.csv"), ("measures", "measures.csv")):
+            # Text throughout: values are compared as published, never re-parsed.
+            con.execute(f"create temp table {run}_{table} as select * from "
+                        "read_csv(?, header = true, all_varchar = true)", [str(folder / name)])
+    order = pd.DataFrame([(r.id, r.order) for r in load_catalogue().rules], columns=["rule_id", "rule_order"])
+    con.register("rule_order", order)
+    con.execute(f"create temp table case_changes as {sql_text('diff/case_changes.sql')}")
+    con.execute(f"create temp table adherence_changes as {sql_text('diff/adherence_changes.sql')}")
+    return con
+
+
+def compare_runs(old: Path, new: Path, report: Path | None = None) -> RunComparison:
+    """Compares two outputs; with `report`, writes adherence_changes.csv and case_changes.csv there."""
+    old, new = Path(old), Path(new)
+    for folder in (old, new):
+        _check_output(folder)
+    with _open(old, new) as con:
+        if report is not None:
+            copy_csv(con, "select * from adherence_changes", Path(report) / "adherence_changes.csv")
+            copy_csv(con, "select * from case_changes", Path(report) / "case_changes.csv")
+        by_kind = dict(con.execute("select change, count(*) from case_changes group by change").fetchall())
+        adherence = con.execute("select * from adherence_changes").df()
+    return RunComparison(
+        adherence_changes=adherence,
+        case_changes_by_kind={kind: by_kind.get(kind, 0) for kind in ("new", "resolved", "changed", "removed")},
+        provenance_differences=_provenance_differences(old, new))
+
+
+def _percent(value) -> str:
+    return "n/a" if pd.isna(value) else f"{value:.1%}"
+
+
+def format_comparison(comparison: RunComparison) -> str:
+    """The national figures per rule, as a table for the terminal."""
+    national = comparison.adherence_changes[comparison.adherence_changes["level"] == "national"]
+    lines = [f"  {'rule':8} {'old':>7} {'new':>7} {'change':>8} {'new':>6} {'resolved':>9} {'changed':>8} "
+             f"{'removed':>8}"]
+    for row in national.itertuples(index=False):
+        change = "n/a" if pd.isna(row.change_percentage_points) else f"{row.change_percentage_points:+.1f}pp"
+        lines.append(f"  {row.rule_id:8} {_percent(row.old_adherence):>7} {_percent(row.new_adherence):>7} "
+                     f"{change:>8} {row.new_cases:>6} {row.resolved_cases:>9} {row.changed_cases:>8} "
+                     f"{row.removed_cases:>8}")
+    kinds = comparison.case_changes_by_kind
+    lines.append("  cases: " + ", ".join(f"{count} {kind}" for kind, count in kinds.items()))
+    lines.extend(f"  note: {difference}" for difference in comparison.provenance_differences)
+    return "\n".join(lines)

@@ -1,0 +1,27 @@
+"""Reporting quarters: the time partitions of the quarterly audit (rules, measures and report)."""
+import datetime as dt
+
+import dagster as dg
+
+from pipelines.sql_runner import sql_text
+
+# Quarters start on 1 January, April, July and October; keys are the start dates (2025-07-01).
+REPORTING_QUARTERS = dg.TimeWindowPartitionsDefinition(
+    cron_schedule="0 0 1 1,4,7,10 *", start="2022-01-01", fmt="%Y-%m-%d", timezone="Europe/London")
+
+
+def quarter_label(partition_key: str) -> str:
+    """The label used in the outputs' `period` column: 2025-07-01 -> 2025Q3."""
+    start = dt.date.fromisoformat(partition_key)
+    return f"{start.year}Q{(start.month - 1) // 3 + 1}"
+
+
+def replace_partition(con, table: str, relative_sql: str, quarter: str) -> int:
+    """Replaces one quarter's rows of a partitioned table, keeping the quarters materialised before."""
+    text = sql_text(relative_sql)
+    schema, name = table.split(".")
+    exists = con.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+                         [schema, name]).fetchone()[0]
+    kept = f"select * from {table} where period <> $quarter union all by name " if exists else ""
+    con.execute(f"create or replace table {table} as {kept}select * from ({text})", {"quarter": quarter})
+    return con.execute(f"select count(*) from {table} where period = ?", [quarter]).fetchone()[0]

@@ -1,0 +1,147 @@
+"""Workbooks for people: each provider's cases (XLSX beside the CSV) and each ICB's measures.
+
+A provider's workbook is for its own quality team, so it is not disclosure-controlled and holds
+only its own patients. An ICB's export is commissioner-facing, so it carries the disclosure-
+controlled measures (measures.disclosed_measures). Workbooks are byte-identical across reruns:
+xlsxwriter stamps the fixed creation date below and fixed zip timestamps.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import xlsxwriter
+
+from pipelines.reports.files import copy_csv
+
+FIXED_CREATED = dt.datetime(2000, 1, 1)  # not the run time: reruns must give identical bytes
+SAFE_CODE = re.compile(r"^[A-Z0-9]{3,5}$")
+CASE_COLUMNS = ["rule", "guideline text", "patient pseudonym", "unit", "unit type", "index date", "unit date",
+                "period", "outcome", "reason", "evidence"]
+CASE_WIDTHS = [8, 50, 16, 14, 10, 12, 12, 9, 17, 60, 60]
+
+
+def _workbook(path: Path) -> tuple[xlsxwriter.Workbook, dict]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
+    book.set_properties({"created": FIXED_CREATED, "author": "abc-audit"})
+    formats = {"header": book.add_format({"bold": True, "bg_color": "#DDE6EE", "text_wrap": True, "valign": "top"}),
+               "date": book.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
+               "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+               "title": book.add_format({"bold": True, "font_size": 14})}
+    return book, formats
+
+
+def _table(sheet, formats: dict, first_row: int, columns: list[str], rows: list[tuple], widths: list[int]) -> None:
+    sheet.write_row(first_row, 0, columns, formats["header"])
+    for i, row in enumerate(rows, start=first_row + 1):
+        for j, value in enumerate(row):
+            if isinstance(value, dt.date):
+                sheet.write_datetime(i, j, dt.datetime.combine(value, dt.time()), formats["date"])
+            else:
+                sheet.write(i, j, value, formats["wrap"])
+    for j, width in enumerate(widths):
+        sheet.set_column(j, j, width)
+    sheet.freeze_panes(first_row + 1, 0)
+    sheet.autofilter(first_row, 0, first_row + max(len(rows), 1), len(columns) - 1)
+
+
+def write_provider_workbook(con: duckdb.DuckDBPyConnection, provider: str, path: Path, guideline: str) -> int:
+    """Summary sheet, then one sheet per rule with this provider's non-adherent and insufficient-data cases."""
+    cases = con.execute("""select o.rule_id, c.title, c.guideline_text, o.patient_id, o.unit_id, c.unit, o.index_date,
+            o.unit_date, o.period, o.outcome, o.reason, o.evidence
+        from rules.case_outcomes o join rules.catalogue c using (rule_id)
+        where o.provider_code = $provider and o.outcome in ('non_adherent', 'insufficient_data')
+        order by c.rule_order, o.outcome, o.patient_id, o.unit_id""", {"provider": provider}).fetchall()
+    book, formats = _workbook(path)
+    summary = book.add_worksheet("Summary")
+    summary.write(0, 0, f"Non-adherent and insufficient-data cases of provider {provider}", formats["title"])
+    summary.write(1, 0, f"{guideline}. Only this provider's patients; for its quality team, not for publication.")
+    by_rule: dict[str, list[tuple]] = {}
+    titles: dict[str, str] = {}
+    for rule_id, title, text, patient, unit, unit_type, index_date, unit_date, period, outcome, reason, evidence in cases:
+        titles[rule_id] = title
+        by_rule.setdefault(rule_id, []).append((rule_id, text, patient, unit, unit_type, index_date, unit_date, period,
+                                                outcome, reason, _readable(evidence)))
+    counts = [(r, titles[r], sum(c[8] == "non_adherent" for c in rows), sum(c[8] == "insufficient_data" for c in rows))
+              for r, rows in by_rule.items()]
+    _table(summary, formats, 3, ["rule", "title", "non-adherent", "insufficient data"], counts, [8, 70, 14, 18])
+    for rule_id, rows in by_rule.items():
+        _table(book.add_worksheet(_sheet_name(rule_id)), formats, 0, CASE_COLUMNS, rows, CASE_WIDTHS)
+    book.close()
+    return len(cases)
+
+
+def _sheet_name(rule_id: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", "-", rule_id)[:31]
+
+
+def _readable(evidence: str) -> str:
+    """The evidence JSON as `key: value` lines, easier to read in a cell."""
+    try:
+        return "\n".join(f"{k}: {v}" for k, v in json.loads(evidence).items())
+    except (TypeError, ValueError, AttributeError):
+        return evidence or ""
+
+
+def write_provider_exports(con: duckdb.DuckDBPyConnection, folder: Path, guideline: str) -> dict[str, int]:
+    """exports/<provider>/non_adherent_cases.csv and .xlsx: that provider's cases, for its quality team only."""
+    providers = [p for (p,) in con.execute(
+        "select distinct provider_code from rules.case_outcomes where provider_code is not null order by 1").fetchall()]
+    written = {}
+    for provider in providers:
+        if not SAFE_CODE.match(provider):
+            raise ValueError(f"provider code {provider!r} is not an ODS code; refusing to use it in a path")
+        target = folder / "exports" / provider
+        written[provider] = copy_csv(con, f"""select o.rule_id, c.title as rule_title, c.guideline_text,
+                o.patient_id, o.unit_id, c.unit, o.period, o.index_date, o.unit_date, o.outcome, o.reason, o.evidence
+            from rules.case_outcomes o join rules.catalogue c using (rule_id)
+            where o.provider_code = '{provider}' and o.outcome in ('non_adherent', 'insufficient_data')
+            order by c.rule_order, o.outcome, o.patient_id, o.unit_id""", target / "non_adherent_cases.csv")
+        write_provider_workbook(con, provider, target / "non_adherent_cases.xlsx", guideline)
+    return written
+
+
+ICB_MEASURE_COLUMNS = ["rule_id", "title", "level", "group", "period", "numerator", "denominator", "excluded",
+                       "insufficient_data", "adherence", "ci_low", "ci_high", "target", "target_met", "suppressed"]
+
+
+def _icb_query(icb: str) -> str:
+    # icb matched SAFE_CODE, so it is safe as a literal
+    return f"""with icb_providers as (
+            select distinct provider_code from rules.case_outcomes where icb_code = '{icb}'
+        )
+        select d.rule_id, c.title, d.level, d."group", d.period, d.numerator, d.denominator, d.excluded,
+            d.insufficient_data, d.adherence, d.ci_low, d.ci_high, d.target, d.target_met, d.suppressed
+        from measures.disclosed_measures d join rules.catalogue c using (rule_id)
+        where d.level = 'national'
+           or (d.level = 'icb' and d."group" = '{icb}')
+           or (d.level = 'provider' and d."group" in (select provider_code from icb_providers))
+        order by c.rule_order, list_position(['national', 'icb', 'provider'], d.level), d."group",
+                 d.period = 'all' desc, d.period"""
+
+
+def write_icb_exports(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
+    """exports/icb/<ICB>/measures.csv and .xlsx: national, that ICB and its providers, disclosure-controlled.
+
+    Patients without an ICB are counted in the national rows and in group `unknown` of measures.csv;
+    no commissioner owns them, so they get no ICB export."""
+    icbs = [i for (i,) in con.execute("select distinct icb_code from rules.case_outcomes "
+                                      "where icb_code is not null order by 1").fetchall()]
+    written = {}
+    for icb in icbs:
+        if not SAFE_CODE.match(icb):
+            raise ValueError(f"ICB code {icb!r} is not an ODS code; refusing to use it in a path")
+        target = folder / "exports" / "icb" / icb
+        written[icb] = copy_csv(con, _icb_query(icb), target / "measures.csv")
+        rows = con.execute(_icb_query(icb)).fetchall()
+        book, formats = _workbook(target / "measures.xlsx")
+        sheet = book.add_worksheet("Measures")
+        sheet.write(0, 0, f"Advanced breast cancer audit: measures for ICB {icb} (small numbers suppressed)",
+                    formats["title"])
+        _table(sheet, formats, 2, ICB_MEASURE_COLUMNS, rows, [8, 50, 9, 10, 8] + [11] * 10)
+        book.close()
+    return written

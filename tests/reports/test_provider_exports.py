@@ -1,0 +1,71 @@
+"""Quality-team and commissioner exports: each provider gets only its own cases (CSV and XLSX, one
+sheet per rule plus a summary); each ICB gets disclosure-controlled measures; reruns are identical."""
+import csv
+import re
+import zipfile
+
+import pytest
+
+from tests.conftest import run_audit
+from tests.extract_builder import Extract
+
+
+def _extract() -> Extract:
+    x = Extract()
+    for i in range(3):  # RAA (ICB QAA): no MDT discussion -> QS12-5 non-adherent
+        x.patient(f"RAA_{i}").metastatic().pathology()
+    x.patient("RAA_ER_UNKNOWN").metastatic().pathology(er="unknown").regimen("letrozole", start=14)
+    for i in range(9):  # RBB (ICB QBB): adherent to QS12-5, one non-adherent
+        x.patient(f"RBB_{i}", provider_code="RBB", icb_code="QBB").metastatic().pathology().care(5, "mdt_discussion")
+    x.patient("RBB_NON", provider_code="RBB", icb_code="QBB").metastatic().pathology()
+    x.patient("RBB_FIRST_LINE", provider_code="RBB", icb_code="QBB").metastatic().pathology() \
+        .care(5, "mdt_discussion").regimen("letrozole", start=14)  # the only 1.3.1 case at RBB: suppressed
+    return x
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
+    return [run_audit(_extract().write(folder / "extract"), folder) for folder in (first, second)]
+
+
+def _xlsx_sheets_and_strings(path) -> tuple[list[str], set[str]]:
+    with zipfile.ZipFile(path) as book:
+        sheets = re.findall(r'<sheet name="([^"]+)"', book.read("xl/workbook.xml").decode())
+        strings = set(re.findall(r"<t[^>]*>([^<]*)</t>", book.read("xl/sharedStrings.xml").decode()))
+    return sheets, strings
+
+
+def test_provider_csv_and_xlsx_hold_only_that_providers_cases(runs):
+    out = runs[0].output
+    with (out / "exports" / "RAA" / "non_adherent_cases.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["patient_id"] for r in rows} == {"RAA_0", "RAA_1", "RAA_2", "RAA_ER_UNKNOWN"}
+    assert {r["outcome"] for r in rows} == {"non_adherent", "insufficient_data"}
+    sheets, strings = _xlsx_sheets_and_strings(out / "exports" / "RAA" / "non_adherent_cases.xlsx")
+    assert sheets[0] == "Summary"
+    assert set(sheets[1:]) == {r["rule_id"] for r in rows}
+    assert {"RAA_0", "RAA_ER_UNKNOWN", "patient pseudonym", "guideline text", "evidence"} <= strings
+    assert not any(s.startswith("RBB_") for s in strings)
+    _, rbb_strings = _xlsx_sheets_and_strings(out / "exports" / "RBB" / "non_adherent_cases.xlsx")
+    assert "RBB_NON" in rbb_strings and not any(s.startswith("RAA_") for s in rbb_strings)
+
+
+def test_workbooks_are_byte_identical_across_reruns(runs):
+    first, second = runs[0].output, runs[1].output
+    for path in sorted(first.glob("exports/**/*.xlsx")):
+        assert path.read_bytes() == (second / path.relative_to(first)).read_bytes(), path
+
+
+def test_icb_export_is_disclosure_controlled_and_limited_to_its_providers(runs):
+    out = runs[0].output
+    with (out / "exports" / "icb" / "QBB" / "measures.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert {(r["level"], r["group"]) for r in rows} == {("national", "national"), ("icb", "QBB"), ("provider", "RBB")}
+    qs12_5 = next(r for r in rows if r["rule_id"] == "QS12-5" and r["level"] == "provider" and r["period"] == "all")
+    assert (qs12_5["numerator"], qs12_5["denominator"]) == ("10", "10")  # 10 of 11, rounded to 5
+    small = [r for r in rows if r["suppressed"] == "true"]
+    assert small and all(r["adherence"] == "" for r in small)
+    assert all(v == "*" or int(v) % 5 == 0 for r in rows for v in (r["numerator"], r["denominator"]))
+    sheets, strings = _xlsx_sheets_and_strings(out / "exports" / "icb" / "QBB" / "measures.xlsx")
+    assert sheets == ["Measures"] and "RAA" not in strings
