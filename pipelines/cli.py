@@ -98,8 +98,13 @@ def _execute(job_name: str, resources: dict):
         defs = dg.Definitions(assets=audit_definitions.ALL_ASSETS,
                               jobs=[audit_definitions.audit_job, audit_definitions.validate_job],
                               resources=resources, loggers={"progress": dg.LoggerDefinition(lambda _: progress_logger)})
-        return defs.resolve_job_def(job_name).execute_in_process(
+        result = defs.resolve_job_def(job_name).execute_in_process(
             instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, run_config={"loggers": {"progress": {}}})
+        if not result.success and _failure_reason(result)[0] == EXIT_REFUSED:
+            # A refused extract may hold identifiers: keep none of it on disk.
+            for stale in (database, database.with_name(database.name + ".wal")):
+                stale.unlink(missing_ok=True)
+        return result
     finally:
         run_lock.release(work_dir)
 

@@ -9,6 +9,14 @@ import duckdb
 from pipelines.ingest.contract import Contract
 from pipelines.ingest.reader import ExtractRefused
 
+# Value checks on every text column (each a macro in sql/macros): what it finds, and what to do.
+VALUE_CHECKS = (
+    ("contains_nhs_number", "valid NHS numbers", "pseudonymise the extract"),
+    ("contains_postcode", "postcodes", "remove addresses and postcodes from the extract"),
+)
+# Columns that may hold only a year of birth; a full date there is a full date of birth.
+BIRTH_YEAR_COLUMNS = {"patients": "birth_year"}
+
 
 def refuse_identifier_columns(contract: Contract, table: str, columns: list[str]) -> None:
     flagged = [c for c in columns if contract.looks_like_identifier(c)]
@@ -18,13 +26,16 @@ def refuse_identifier_columns(contract: Contract, table: str, columns: list[str]
             "remove it from the extract")
 
 
-def refuse_nhs_numbers(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
+def refuse_identifier_values(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
+    """Counts, per column, the rows holding an identifier; refuses at the first column with any."""
     if not columns:
         return
-    counts = ", ".join(f'count_if(contains_nhs_number("{c}"))' for c in columns)
+    checks = [(macro, column, found, advice) for macro, found, advice in VALUE_CHECKS for column in columns]
+    birth_year = BIRTH_YEAR_COLUMNS.get(table)
+    if birth_year in columns:
+        checks.append(("is_full_date", birth_year, "full dates of birth", "send the year of birth only"))
+    counts = ", ".join(f'count_if({macro}("{column}"))' for macro, column, _, _ in checks)
     found = con.execute(f"select {counts} from raw.{table}").fetchone()
-    for column, rows in zip(columns, found):
+    for (_, column, what, advice), rows in zip(checks, found):
         if rows:
-            raise ExtractRefused(
-                f"direct identifier refused: {table}.{column} holds valid NHS numbers in {rows} row(s); "
-                "pseudonymise the extract")
+            raise ExtractRefused(f"direct identifier refused: {table}.{column} holds {what} in {rows} row(s); {advice}")

@@ -162,6 +162,9 @@ def load_raw_table(con: duckdb.DuckDBPyConnection, table: Table, path: Path | No
     if path is None:
         con.execute(f"create or replace table raw.{table.name}__rejects (source_line bigint, error_type varchar, column_name varchar)")
     rows = con.execute(f"select count(*) from raw.{table.name}").fetchone()[0]
+    if table.required and rows == 0:
+        problem = f"none of its {rejected} line(s) could be read" if rejected else "it has a header but no rows"
+        raise ExtractRefused(f"required table {table.name} has no data: {problem} ({path.name})")
     return LoadedTable(
         table=table.name,
         file_name=path.name if path else None,

@@ -60,7 +60,9 @@ def staging_select(table: Table) -> str:
             f"case when accepted.patient_id is not null then 'accepted' "
             f"when known.patient_id is not null then '{QUARANTINED_PATIENT}' "
             f"else '{UNKNOWN_PATIENT}' end as patient_reference")
-        joins = ("left join (select distinct patient_id from validated.patients) accepted using (patient_id)\n"
+        helpers.append("accepted.birth_year as patient_birth_year")  # for the contract's after_birth_year checks
+        joins = ("left join (select patient_id, any_value(birth_year) as birth_year from validated.patients "
+                 "group by patient_id) accepted using (patient_id)\n"
                  "    left join (select distinct nullif(trim(patient_id), '') as patient_id from raw.patients) known "
                  "using (patient_id)")
     for check in table.row_checks:
