@@ -74,7 +74,7 @@ def build_validated_asset(table: Table) -> dg.AssetsDefinition:
         failing = {t.check: t.rows_failed for t in outcome.tallies.values() if not t.success}
         balanced = reconciliation["rows_read"] == accepted + reconciliation["rows_quarantined"]
         return dg.MaterializeResult(
-            metadata={**reconciliation, "expectations": len(expectations)},
+            metadata={**reconciliation, "expectations": len(expectations), "validation_batches": outcome.batches},
             check_results=[
                 dg.AssetCheckResult(
                     check_name="contract_suite", passed=not failing, severity=dg.AssetCheckSeverity.WARN,

@@ -38,6 +38,7 @@ class ExpectationTally:
 class TableValidation:
     table: str
     rows_checked: int = 0
+    batches: int = 0
     tallies: dict[str, ExpectationTally] = field(default_factory=dict)
     failures: list[pd.DataFrame] = field(default_factory=list)
     suite: dict = field(default_factory=dict)
@@ -100,6 +101,7 @@ def validate_table(con: duckdb.DuckDBPyConnection, table: str, expectations: lis
     for record_batch in reader:
         frame = record_batch.to_pandas(date_as_object=False)
         outcome.rows_checked += len(frame)
+        outcome.batches += 1
         result = validation.run(
             batch_parameters={"dataframe": frame},
             result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["source_row"]},
