@@ -5,6 +5,8 @@ Counts shown are the disclosure-controlled ones (* for 1-7, others rounded to 5)
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -83,12 +85,19 @@ def trend_figure(rule_id: str, quarters: pd.DataFrame) -> str:
     return _html(figure, f"trend-{rule_slug(rule_id)}")
 
 
-def heatmap(div_id: str, title: str, shares: pd.DataFrame, hover: pd.DataFrame, x_title: str, y_title: str) -> str:
+@dataclass
+class HeatmapCells:
+    shares: pd.DataFrame  # rows x columns, NaN where there is nothing to show or it is hidden
+    labels: pd.DataFrame  # the text in each cell: a percentage, `*` when hidden, empty when no cases
+    hover: pd.DataFrame   # counts, already disclosure-controlled
+
+
+def heatmap(div_id: str, title: str, cells: HeatmapCells, x_title: str, y_title: str) -> str:
     """A share-per-cell heatmap (rows x columns) on the colour-blind-safe Cividis scale."""
+    shares = cells.shares
     figure = go.Figure(go.Heatmap(
         z=shares.to_numpy(), x=list(shares.columns), y=list(shares.index), zmin=0, zmax=1, colorscale="Cividis",
-        text=[[("" if pd.isna(v) else f"{v:.0%}") for v in row] for row in shares.to_numpy()],
-        texttemplate="%{text}", customdata=hover.to_numpy(),
+        text=cells.labels.to_numpy(), texttemplate="%{text}", customdata=cells.hover.to_numpy(),
         hovertemplate="%{y} at %{x}: %{text} (%{customdata})<extra></extra>", colorbar={"tickformat": ".0%"}))
     figure.update_layout(title=title, template="plotly_white", height=max(320, 22 * len(shares.index) + 140),
                          margin={"t": 60, "b": 60, "l": 260, "r": 20}, xaxis_title=x_title, yaxis_title=y_title,

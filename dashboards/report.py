@@ -83,23 +83,27 @@ def _measure_sections(data: DashboardData) -> str:
 
 
 def _completeness(data: DashboardData) -> str:
-    providers = data.measures[(data.measures["level"] == "provider") & (data.measures["period"] == "all")].copy()
-    providers["units"] = providers["denominator"] + providers["excluded"] + providers["insufficient_data"]
-    providers["share"] = providers["insufficient_data"] / providers["units"]
+    providers = data.disclosed[(data.disclosed["level"] == "provider") & (data.disclosed["period"] == "all")]
     order = [r.id for r in data.rules if r.is_audited]
-    shares = providers.pivot(index="rule_id", columns="group", values="share").reindex(order).dropna(how="all")
-    counts = data.disclosed[(data.disclosed["level"] == "provider") & (data.disclosed["period"] == "all")] \
-        .assign(text=lambda d: d["insufficient_data"] + " cases") \
-        .pivot(index="rule_id", columns="group", values="text").reindex(shares.index)[shares.columns]
+    rule_cells = providers.assign(text=lambda d: d["insufficient_data"] + " of " + d["units"] + " cases")
     by_rule = figures.heatmap("completeness-rules", "Share of cases with insufficient data, by rule and provider",
-                              shares, counts.fillna(""), "Provider", "Rule")
-    fields = data.field_completeness.assign(field=lambda d: d["table_name"] + "." + d["column_name"])
-    field_shares = fields.pivot(index="field", columns="provider_code", values="share_recorded")
-    field_rows = fields.assign(text=lambda d: d["rows"].astype(str) + " rows") \
-        .pivot(index="field", columns="provider_code", values="text")
+                              _cells(rule_cells, "rule_id", "group", "insufficient_data_share", order),
+                              "Provider", "Rule")
+    field_cells = data.field_completeness.assign(field=lambda d: d["table_name"] + "." + d["column_name"],
+                                text=lambda d: d["rows_disclosed"] + " rows")
     by_field = figures.heatmap("completeness-fields", "Share of records with each field recorded, by provider",
-                               field_shares, field_rows.fillna(""), "Provider (of the patient)", "Table.field")
+                               _cells(field_cells, "field", "provider_code", "share_recorded_disclosed"),
+                               "Provider (of the patient)", "Table.field")
     return by_rule + by_field
+
+
+def _cells(frame: pd.DataFrame, rows: str, columns: str, share: str, order: list[str] | None = None):
+    """Shares, labels (`*` where disclosure control hides the share) and hover counts, as grids."""
+    labelled = frame.assign(label=[("*" if pd.isna(v) else f"{v:.0%}") for v in frame[share]])
+    grids = [labelled.pivot(index=rows, columns=columns, values=v) for v in (share, "label", "text")]
+    if order is not None:
+        grids = [g.reindex([r for r in order if r in g.index]) for g in grids]
+    return figures.HeatmapCells(shares=grids[0], labels=grids[1].fillna(""), hover=grids[2].fillna(""))
 
 
 def _descriptive(data: DashboardData) -> str:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from audit_rules.catalogue import load_catalogue
 from pipelines.reports.files import copy_csv
-from pipelines.sql_runner import sql_text
+from pipelines.sql_runner import load_macros, sql_text
 
 RUN_FILES = ("case_outcomes.csv", "measures.csv")
 # Manifest sections that change what a rule measures; a difference is reported beside the figures.
@@ -55,6 +55,7 @@ def _provenance_differences(old: Path, new: Path) -> list[str]:
 
 def _open(old: Path, new: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
+    load_macros(con)
     for run, folder in (("old", old), ("new", new)):
         for table, name in (("outcomes", "case_outcomes.csv"), ("measures", "measures.csv")):
             # Text throughout: values are compared as published, never re-parsed.

@@ -83,8 +83,9 @@ def disclosed_measures(audit: AuditSettings, duckdb: AuditDatabase) -> dg.Materi
 
 @dg.asset(group_name="measures", deps=upstream_assets("measures/field_completeness.sql"), kinds={"duckdb", "sql"},
           description="Data completeness: the share of audited rows recording each field, per provider.")
-def field_completeness(duckdb: AuditDatabase) -> dg.MaterializeResult:
+def field_completeness(audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
     with duckdb.connect() as con:
         con.execute("create schema if not exists measures")
-        rows = create_table(con, "measures.field_completeness", "measures/field_completeness.sql")
+        rows = create_table(con, "measures.field_completeness", "measures/field_completeness.sql",
+                            audit.config.section("disclosure"))
     return dg.MaterializeResult(metadata={"rows": rows})

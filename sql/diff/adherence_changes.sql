@@ -16,11 +16,7 @@ new_all as (
 case_counts as (
     select
         rule_id,
-        unnest([
-            {'level': 'national', 'grp': 'national'},
-            {'level': 'icb', 'grp': coalesce(icb_code, 'unknown')},
-            {'level': 'provider', 'grp': provider_code}
-        ]) as grouping,
+        unnest(reporting_levels(icb_code, provider_code)) as grouping,
         change
     from case_changes
 ),

@@ -9,11 +9,7 @@ with units as (
 by_group as (
     select
         rule_id,
-        unnest([
-            {'level': 'national', 'grp': 'national'},
-            {'level': 'icb', 'grp': coalesce(icb_code, 'unknown')},
-            {'level': 'provider', 'grp': provider_code}
-        ]) as grouping,
+        unnest(reporting_levels(icb_code, provider_code)) as grouping,
         quarter_label(unit_date) as quarter,
         in_numerator
     from units

@@ -1,6 +1,7 @@
 -- Data completeness per table, field and provider (the patient's provider): the share of audited
 -- rows in which the field is recorded (not empty and not `unknown`). Required fields are complete
 -- by construction (rows missing them are quarantined); optional fields show where recording is weak.
+-- The *_disclosed columns apply disclosure control ($suppress_min..$suppress_max hidden).
 with providers as (
     select patient_id, provider_code as patient_provider_code from validated.patients
 ),
@@ -83,4 +84,12 @@ final as (
     group by all
 )
 
-select * from final order by table_name, column_name, provider_code
+-- The dashboard is commissioner-facing: small counts, and the shares they would reveal, hidden.
+select
+    *,
+    disclosed_count(rows, $suppress_min, $suppress_max, $round_to) as rows_disclosed,
+    case when not (rows between $suppress_min and $suppress_max
+                   or recorded between $suppress_min and $suppress_max) then share_recorded end
+        as share_recorded_disclosed
+from final
+order by table_name, column_name, provider_code

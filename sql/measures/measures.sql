@@ -12,11 +12,7 @@ catalogue as (
 by_level as (
     select
         rule_id,
-        unnest([
-            {'level': 'national', 'grp': 'national'},
-            {'level': 'icb', 'grp': coalesce(icb_code, 'unknown')},
-            {'level': 'provider', 'grp': provider_code}
-        ]) as grouping,
+        unnest(reporting_levels(icb_code, provider_code)) as grouping,
         period,
         outcome,
         exclusion_kind
