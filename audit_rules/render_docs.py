@@ -44,7 +44,12 @@ def render(catalogue: Catalogue, targets: dict[str, float]) -> str:
               "`make docs`; do not edit by hand.", "",
               "Outcomes follow the eCQM proportion model: exclusions first, then missing data that leaves "
               "population membership unknown, then the numerator; exceptions (documented decisions dated from "
-              "index - 30 days to the end of the rule's window) apply only when the numerator is not met.", "",
+              "index - 30 days to the end of the rule's window) apply only when the numerator is not met. "
+              "A unit whose numerator is not met while its window is still open at the end of follow-up "
+              "(`timeline.follow_up_end` in the configuration: the extract's date, or by default its latest "
+              "recorded date) is excluded as follow_up_incomplete, not judged early; rules that judge a "
+              "recorded fact (a regimen's drugs, a course's fractions, a scan already done) have no such "
+              "window.", "",
               "| rule | status | strength | title |", "|---|---|---|---|"]
     header += [f"| {r.id} | {r.status} | {r.strength} | {r.title} |" for r in catalogue.rules]
     return "\n".join(header) + "\n\n" + "\n\n".join(_rule_section(r, targets) for r in catalogue.rules) + "\n"

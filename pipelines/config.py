@@ -59,6 +59,13 @@ def _merge(defaults: dict, overrides: dict, path: str) -> dict:
 
 
 def _check_scalar(where: str, default: Any, value: Any) -> Any:
+    if where == "timeline.follow_up_end":
+        if value == "latest_recorded_date":
+            return value
+        try:  # kept as ISO text: it is bound into SQL and written into the manifest as is
+            return (value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))).isoformat()
+        except ValueError:
+            raise ConfigError(f"'{where}' must be 'latest_recorded_date' or a date YYYY-MM-DD, got {value!r}") from None
     if where == "run.latest_valid_date":
         if value == "today" or isinstance(value, dt.date):
             return value

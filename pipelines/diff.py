@@ -41,6 +41,12 @@ def _check_output(folder: Path) -> None:
         raise NotAnAuditOutput(f"{folder} is not an audit output: {', '.join(missing)} missing")
 
 
+def _method(manifest: dict, section: str):
+    """What of a manifest section bears on the figures (the configuration's values, not its file name)."""
+    value = manifest.get(section)
+    return value.get("values") if section == "configuration" and isinstance(value, dict) else value
+
+
 def _provenance_differences(old: Path, new: Path) -> list[str]:
     manifests = []
     for folder in (old, new):
@@ -49,8 +55,13 @@ def _provenance_differences(old: Path, new: Path) -> list[str]:
     if None in manifests:
         return ["a run_manifest.json is missing, so versions and configuration cannot be compared"]
     old_manifest, new_manifest = manifests
-    return [f"{section} differs between the runs" for section in COMPARED_PROVENANCE
-            if old_manifest.get(section) != new_manifest.get(section)]
+    differences = [f"{section} differs between the runs" for section in COMPARED_PROVENANCE
+                   if _method(old_manifest, section) != _method(new_manifest, section)]
+    old_end, new_end = (m.get("extract", {}).get("follow_up_end") for m in manifests)
+    if old_end != new_end:
+        differences.append(f"the end of follow-up moved from {old_end} to {new_end}: cases pending "
+                           "(follow_up_incomplete) before may be judged now")
+    return differences
 
 
 def _open(old: Path, new: Path) -> duckdb.DuckDBPyConnection:

@@ -48,8 +48,17 @@ class AuditRun:
         return None
 
 
+# Hand-built extracts describe complete stories: their follow-up runs to the end of 2030, so that
+# a window is never cut short by the extract's own last date (tests/rules/test_follow_up.py tests that).
+COMPLETE_FOLLOW_UP = "timeline:\n  follow_up_end: 2030-12-31\n"
+
+
 def run_audit(extract_dir: Path, tmp_path: Path, config_file: Path | None = None) -> AuditRun:
     output = tmp_path / "out"
+    if config_file is None:
+        tmp_path.mkdir(parents=True, exist_ok=True)
+        config_file = tmp_path / "complete_follow_up.yaml"
+        config_file.write_text(COMPLETE_FOLLOW_UP, encoding="utf-8")
     resources = default_resources(str(extract_dir), str(output), str(config_file) if config_file else None)
     result = dg.materialize(ALL_ASSETS, resources=resources, raise_on_error=False,
                             instance=dg.DagsterInstance.ephemeral())

@@ -4,6 +4,8 @@ QS12-5 (MDT discussion within -30..+60 days) is the measure followed: between th
 late-recorded MDT discussion arrives (resolved), one patient's discussion is corrected away
 (changed), one patient joins (new) and one leaves the extract (removed)."""
 import csv
+import json
+import shutil
 import subprocess
 import sys
 
@@ -95,3 +97,17 @@ def test_cli_prints_the_national_table_and_refuses_a_folder_that_is_not_an_outpu
     assert "Traceback" not in refused.stderr
     with pytest.raises(NotAnAuditOutput):
         compare_runs(old, tmp_path / "missing")
+
+
+def test_a_change_of_method_or_follow_up_is_reported_beside_the_figures(two_runs, tmp_path):
+    old, new = two_runs
+    edited = tmp_path / "new"
+    shutil.copytree(new, edited)
+    manifest = json.loads((edited / "run_manifest.json").read_text(encoding="utf-8"))
+    manifest["configuration"]["values"]["targets"]["compliance"] = 0.5
+    manifest["extract"]["follow_up_end"] = "2031-03-31"
+    (edited / "run_manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    notes = compare_runs(old, edited).provenance_differences
+    assert notes == ["configuration differs between the runs",
+                     "the end of follow-up moved from 2030-12-31 to 2031-03-31: cases pending "
+                     "(follow_up_incomplete) before may be judged now"]

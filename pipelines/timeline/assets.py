@@ -28,6 +28,7 @@ SQL_MODELS = {
                          "fungating tumour or long-bone fracture risk, bone metastases, brain surgery or "
                          "whole brain radiotherapy (complication rule anchors).",
     "patient_timeline": "One row per cohort patient with everything patient-level rules need.",
+    "follow_up": "The last day the extract can show care (configured, or the latest recorded date).",
 }
 
 

@@ -41,6 +41,7 @@ final as (
             || ' on ' || strftime(e.equivocal_date, '%Y-%m-%d') as non_adherent_reason,
         []::varchar[] as exception_treatments,
         null::date as exception_window_end,
+        e.equivocal_date + $mri_within_days as window_end,
         {'equivocal_date': e.equivocal_date, 'equivocal_modality': e.modality, 'mri_date': m.mri_date} as evidence
     from first_equivocal e
         join patients p using (patient_id)

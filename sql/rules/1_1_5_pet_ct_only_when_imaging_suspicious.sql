@@ -49,6 +49,7 @@ final as (
         'no equivocal or suspicious imaging in the ' || $prior_days || ' days before this PET-CT' as non_adherent_reason,
         []::varchar[] as exception_treatments,
         null::date as exception_window_end,
+        null::date as window_end,
         {'pet_ct_date': t.imaging_date, 'purpose': t.purpose, 'prior_finding': f.finding} as evidence
     from pet_ct t
         left join prior_findings f using (patient_id, scan_id)

@@ -89,6 +89,7 @@ final as (
         case when p.first_deviation.sequence_number = 1 then ['docetaxel'] else []::varchar[] end
             as exception_treatments,
         p.first_deviation.start_date + $exception_days_after_line_start as exception_window_end,
+        null::date as window_end,
         {
             'not_suitable_for_anthracycline_from': u.not_suitable_for_anthracycline_from,
             'basis': u.not_suitable_for_anthracycline_basis,

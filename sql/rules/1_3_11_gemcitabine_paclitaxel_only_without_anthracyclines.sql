@@ -43,6 +43,7 @@ final as (
         end as non_adherent_reason,
         []::varchar[] as exception_treatments,
         null::date as exception_window_end,
+        null::date as window_end,
         {
             'regimen_start_date': g.start_date,
             'drugs': g.drugs,

@@ -41,6 +41,7 @@ final as (
             || array_to_string(first_line_drugs, ', ') || ')' as non_adherent_reason,
         ['endocrine_therapy'] as exception_treatments,
         index_date + $first_line_within_days as exception_window_end,
+        case when not coalesce(has_first_line_in_window, false) then index_date + $first_line_within_days end as window_end,
         {
             'er_status': er_status,
             'first_line_regimen_id': first_line_regimen_id,

@@ -23,6 +23,7 @@ final as (
             || array_to_string(first_line_drugs, ', ') || ')' as non_adherent_reason,
         ['chemotherapy'] as exception_treatments,
         first_line_start_date + $exception_days_after_first_line as exception_window_end,
+        null::date as window_end,
         {
             'er_status': er_status,
             'first_line_regimen_id': first_line_regimen_id,

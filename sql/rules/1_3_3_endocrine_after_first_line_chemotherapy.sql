@@ -40,6 +40,7 @@ final as (
             || strftime(p.first_line_end_date, '%Y-%m-%d') as non_adherent_reason,
         ['endocrine_therapy'] as exception_treatments,
         p.first_line_end_date + $endocrine_within_days as exception_window_end,
+        p.first_line_end_date + $endocrine_within_days as window_end,
         {
             'first_line_regimen_id': p.first_line_regimen_id,
             'first_line_drugs': p.first_line_drugs,

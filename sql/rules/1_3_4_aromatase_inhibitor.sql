@@ -32,6 +32,7 @@ final as (
             || array_to_string(first_endocrine_drugs, ', ') || ')' as non_adherent_reason,
         ['aromatase_inhibitor'] as exception_treatments,
         first_endocrine_start_date + $exception_days_after_endocrine_start as exception_window_end,
+        null::date as window_end,
         {
             'menopausal_status_at_index': menopausal_status_at_index,
             'er_status': er_status,

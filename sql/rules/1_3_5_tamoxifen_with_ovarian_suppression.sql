@@ -65,6 +65,8 @@ final as (
                      || ' days of its start' else '' end as non_adherent_reason,
         ['tamoxifen', 'ovarian_suppression'] as exception_treatments,
         first_endocrine_start_date + $ovarian_suppression_days_after_endocrine_start as exception_window_end,
+        case when endocrine_partner is not null and first_suppression is null
+            then first_endocrine_start_date + $ovarian_suppression_days_after_endocrine_start end as window_end,
         {
             'menopausal_status_at_index': menopausal_status_at_index,
             'er_status': er_status,

@@ -70,6 +70,7 @@ final as (
             || e.progression_after || ' on ' || strftime(e.event_date, '%Y-%m-%d') as non_adherent_reason,
         ['ovarian_suppression'] as exception_treatments,
         e.event_date + $ovarian_suppression_within_days as exception_window_end,
+        e.event_date + $ovarian_suppression_within_days as window_end,
         {
             'event_date': e.event_date,
             'progression_after': e.progression_after,

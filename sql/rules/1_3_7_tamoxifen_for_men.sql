@@ -25,6 +25,7 @@ final as (
             || array_to_string(first_endocrine_drugs, ', ') || ')' as non_adherent_reason,
         ['tamoxifen'] as exception_treatments,
         first_endocrine_start_date + $exception_days_after_endocrine_start as exception_window_end,
+        null::date as window_end,
         {
             'er_status': er_status,
             'first_endocrine_regimen_id': first_endocrine_regimen_id,

@@ -33,6 +33,7 @@ final as (
             || ' (regimen ' || f.line.regimen_id || ')' as non_adherent_reason,
         []::varchar[] as exception_treatments,
         null::date as exception_window_end,
+        null::date as window_end,
         {
             'regimen_id': f.line.regimen_id,
             'start_date': f.line.start_date,

@@ -33,6 +33,7 @@ final as (
             || ' to ' || strftime(p.bone_metastases_date + $window_end_days, '%Y-%m-%d') as non_adherent_reason,
         ['bone_targeted_therapy'] as exception_treatments,
         p.bone_metastases_date + $window_end_days as exception_window_end,
+        p.bone_metastases_date + $window_end_days as window_end,
         {
             'bone_metastases_date': p.bone_metastases_date,
             'bone_targeted_start_date': b.start_date,

@@ -36,6 +36,7 @@ final as (
         'not licensed for bone metastases: ' || array_to_string(d.unlicensed, ', ') as non_adherent_reason,
         []::varchar[] as exception_treatments,
         null::date as exception_window_end,
+        null::date as window_end,
         {
             'regimen_id': r.regimen_id,
             'start_date': r.start_date,

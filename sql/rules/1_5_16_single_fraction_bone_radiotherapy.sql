@@ -40,6 +40,7 @@ final as (
             || $single_fraction_dose_gy || ' Gy in 1' as non_adherent_reason,
         []::varchar[] as exception_treatments,
         null::date as exception_window_end,
+        null::date as window_end,
         {
             'course_id': course_id,
             'start_date': start_date,

@@ -44,6 +44,9 @@ final as (
         case when coalesce(resected_in_window, false)
             then first_resection_date + $radiotherapy_after_resection_within_days
             else cns_event_date + $resection_within_days end as exception_window_end,
+            case when resected_in_window
+            then first_resection_date + $radiotherapy_after_resection_within_days
+            else cns_event_date + $resection_within_days end as window_end,
         {
             'cns_event_date': cns_event_date,
             'brain_metastasis_count': brain_metastasis_count,

@@ -47,6 +47,7 @@ final as (
             || strftime(cns_event_date, '%Y-%m-%d') as non_adherent_reason,
         ['radiotherapy'] as exception_treatments,
         cns_event_date + $radiotherapy_within_days as exception_window_end,
+        cns_event_date + $radiotherapy_within_days as window_end,
         {
             'cns_event_date': cns_event_date,
             'meets_surgical_criteria': meets_surgical_criteria,

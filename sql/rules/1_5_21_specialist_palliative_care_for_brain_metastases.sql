@@ -54,6 +54,7 @@ final as (
             || coalesce(not_suitable_decision, 'no brain surgery or radiotherapy') || ')' as non_adherent_reason,
         []::varchar[] as exception_treatments,
         null::date as exception_window_end,
+        cns_event_date + greatest($referral_within_days, $active_treatment_within_days) as window_end,
         {
             'cns_event_date': cns_event_date,
             'not_suitable_decision': not_suitable_decision,

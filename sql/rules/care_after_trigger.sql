@@ -42,6 +42,7 @@ final as (
             || ' to ' || strftime(t.trigger_date + $window_end_days, '%Y-%m-%d') as non_adherent_reason,
         []::varchar[] as exception_treatments,
         null::date as exception_window_end,
+        t.trigger_date + $window_end_days as window_end,
         {
             'trigger': $trigger,
             'trigger_date': t.trigger_date,

@@ -33,6 +33,7 @@ final as (
             end as non_adherent_reason,
         []::varchar[] as exception_treatments,
         null::date as exception_window_end,
+        p.index_date + $window_end_days as window_end,
         {
             'care_event': $care_event,
             'window_start': p.index_date + $window_start_days,

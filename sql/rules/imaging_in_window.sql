@@ -36,6 +36,7 @@ final as (
             || ' to + ' || $window_end_days || ' days' as non_adherent_reason,
         []::varchar[] as exception_treatments,
         null::date as exception_window_end,
+        p.index_date + $window_end_days as window_end,
         {
             'window_start': p.index_date + $window_start_days,
             'window_end': p.index_date + $window_end_days,

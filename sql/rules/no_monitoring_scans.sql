@@ -63,6 +63,7 @@ final as (
             || strftime(s.first_monitoring_scan_date, '%Y-%m-%d') as non_adherent_reason,
         []::varchar[] as exception_treatments,
         null::date as exception_window_end,
+        null::date as window_end,
         {
             'scans_after_index': coalesce(s.scans_after_index, 0),
             'monitoring_scans': coalesce(s.monitoring_scans, 0),

@@ -34,6 +34,7 @@ final as (
             || abs($window_start_days) || ' to + ' || $window_end_days || ' days' as non_adherent_reason,
         ['biopsy'] as exception_treatments,
         p.index_date + $window_end_days as exception_window_end,
+        p.index_date + $window_end_days as window_end,
         {
             'de_novo': p.de_novo,
             'is_recurrence': p.is_recurrence,

@@ -1,13 +1,18 @@
 -- Turns a rule's units (the view rule_units, produced by the rule's own SQL file) into case
 -- outcomes with the eCQM precedence: clinical exclusions first; then missing data that leaves
 -- population membership unknown; then the numerator; exceptions (documented decisions) only when
--- the numerator is not met; then missing data about the numerator; else non-adherent.
+-- the numerator is not met; then a window still open at the end of follow-up (the care may yet
+-- come: excluded, not judged early); then missing data about the numerator; else non-adherent.
 with units as (
     select * from rule_units
 ),
 
 cohort as (
     select patient_id, icb_code, index_date from timeline.patient_cohort
+),
+
+follow_up as (
+    select follow_up_end from timeline.follow_up
 ),
 
 matched_decisions as (
@@ -35,11 +40,17 @@ resolved as (
             when u.population_unknown_reason is not null then 'insufficient_data'
             when u.numerator_met then 'adherent'
             when m.decision is not null then 'excluded'
+            when u.window_end > f.follow_up_end then 'excluded'
             when u.numerator_met is null then 'insufficient_data'
             else 'non_adherent'
-        end as outcome
+        end as outcome,
+        case when u.window_end > f.follow_up_end
+            then 'follow_up_incomplete: the window ends on ' || strftime(u.window_end, '%Y-%m-%d')
+                || ', after the last date of the extract (' || strftime(f.follow_up_end, '%Y-%m-%d') || ')'
+        end as follow_up_reason
     from units u
         join cohort c using (patient_id)
+        cross join follow_up f
         left join matched_decisions m using (patient_id, unit_id)
 ),
 
@@ -56,13 +67,14 @@ final as (
         outcome,
         -- FHIR and eCQM report the two apart: a clinical exclusion, or a documented decision.
         case when outcome = 'excluded' then
-            case when exclusion_reason is not null then 'exclusion' else 'exception' end
+            case when exclusion_reason is not null or decision is null then 'exclusion' else 'exception' end
         end as exclusion_kind,
         case outcome
             when 'excluded' then coalesce(
                 exclusion_reason,
                 decision.decision || ': ' || replace(decision.treatment, '_', ' ')
-                    || ' decision on ' || strftime(decision.decision_date, '%Y-%m-%d'))
+                    || ' decision on ' || strftime(decision.decision_date, '%Y-%m-%d'),
+                follow_up_reason)
             when 'insufficient_data' then coalesce(population_unknown_reason, numerator_unknown_reason)
             when 'adherent' then adherent_reason
             else non_adherent_reason

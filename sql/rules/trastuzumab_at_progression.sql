@@ -58,6 +58,7 @@ final as (
             else 'trastuzumab stopped after progression in the CNS alone' end as non_adherent_reason,
         []::varchar[] as exception_treatments,
         null::date as exception_window_end,
+        event_date + greatest($continue_beyond_days, $restart_within_days) as window_end,
         {
             'progression_date': event_date,
             'progression_sites': sites,

@@ -5,7 +5,8 @@ generated, and with every file's rows shuffled, every pseudonym renamed and one 
 - every unit has exactly one outcome per rule, from the four outcomes;
 - adherence is within [0, 1] and equals numerator / denominator, inside its interval;
 - renaming and shuffling change no patient's outcome, and the unrelated patient changes neither
-  them nor the measures of any other provider or ICB."""
+  them nor the measures of any other provider or ICB (for a given end of follow-up: the
+  extract's date, fixed here, since a later-dated patient would move the default for everyone)."""
 from __future__ import annotations
 
 import csv
@@ -18,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipelines.definitions import ALL_ASSETS, STAGE_OF_ASSET, default_resources
+from tests.conftest import COMPLETE_FOLLOW_UP
 from tests.extract_builder import Extract
 
 # Everything up to the measures: the reports add files, not outcomes.
@@ -83,7 +85,12 @@ def _day(offset: int) -> str:
 
 
 def _audit(extract_dir: Path, work: Path) -> tuple[list[dict], list[dict]]:
-    resources = default_resources(str(extract_dir), str(work / "out"))
+    # The end of follow-up is a property of the extract (its date), fixed here: by default it is the
+    # latest recorded date, which a later-dated unrelated patient would move for everyone.
+    work.mkdir(parents=True, exist_ok=True)
+    config = work / "config.yaml"
+    config.write_text(COMPLETE_FOLLOW_UP, encoding="utf-8")
+    resources = default_resources(str(extract_dir), str(work / "out"), str(config))
     result = dg.materialize(AUDIT_ASSETS, resources=resources, instance=dg.DagsterInstance.ephemeral(),
                             raise_on_error=False)
     assert result.success

@@ -2,7 +2,7 @@
 1.3.6 (ovarian suppression on progression after tamoxifen)."""
 import pytest
 
-from tests.conftest import run_audit
+from tests.conftest import COMPLETE_FOLLOW_UP, run_audit
 from tests.extract_builder import Extract, day
 
 PRIOR_TAMOXIFEN = dict(drugs="tamoxifen", start=-1500, end=-100, intent="adjuvant")
@@ -106,7 +106,8 @@ def test_1_3_5_accepted_alternative_from_configuration(tmp_path):
     _woman(x, "AI_WITH_OS").regimen(["letrozole", "goserelin"], start=14)
     _woman(x, "AI_ALONE").regimen("letrozole", start=14)
     config = tmp_path / "config.yaml"
-    config.write_text('rules:\n  "1.3.5": {parameters: {accepted_alternatives: [ovarian_suppression_with_aromatase_inhibitor]}}\n')
+    config.write_text('rules:\n  "1.3.5": {parameters: {accepted_alternatives: [ovarian_suppression_with_aromatase_inhibitor]}}\n'
+                      + COMPLETE_FOLLOW_UP)
     run = run_audit(x.write(tmp_path / "extract"), tmp_path, config)
     assert run.outcome("1.3.5", "AI_WITH_OS") == "adherent"
     assert "accepted alternative" in run.outcomes("1.3.5")[("AI_WITH_OS", "AI_WITH_OS")]["reason"]
