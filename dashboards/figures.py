@@ -31,7 +31,7 @@ def funnel_figure(rule_id: str, providers: pd.DataFrame, national: float | None)
     """Providers' adherence against their (rounded) denominator with 95% and 99.8% limits.
 
     `providers` has group, adherence, numerator, denominator (disclosed text), plotted_n and
-    position (computed from the true counts); suppressed providers are not in it.
+    position (judged on those shown figures); suppressed providers are not in it.
     """
     figure = go.Figure()
     if national is not None and not providers.empty:

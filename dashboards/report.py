@@ -23,8 +23,7 @@ PAGE = Template((Path(__file__).parent / "page.html").read_text(encoding="utf-8"
 
 @dataclass
 class DashboardData:
-    measures: pd.DataFrame            # true counts (positions in the funnel are judged on these)
-    disclosed: pd.DataFrame           # what commissioners may see
+    disclosed: pd.DataFrame           # what commissioners may see (measures.disclosed_measures)
     descriptive: pd.DataFrame         # descriptive figures of non-auditable rules
     field_completeness: pd.DataFrame
     rules: tuple[Rule, ...]           # the catalogue, in report order
@@ -55,19 +54,18 @@ def _options(values: list[tuple[str, str]]) -> str:
 
 
 def _funnel_points(data: DashboardData, rule_id: str, p0: float | None) -> pd.DataFrame:
+    """Providers as shown: rounded denominators and the adherence of the rounded counts, judged against
+    the limits on those same figures, so that a point's place and its label always agree."""
     shown = data.disclosed[(data.disclosed["rule_id"] == rule_id) & (data.disclosed["level"] == "provider")
-                           & (data.disclosed["period"] == "all") & ~data.disclosed["suppressed"]
-                           & (data.disclosed["denominator"] != "0")].copy()
-    true = data.measures[(data.measures["rule_id"] == rule_id) & (data.measures["level"] == "provider")
-                         & (data.measures["period"] == "all")].set_index("group")
+                           & (data.disclosed["period"] == "all") & data.disclosed["adherence"].notna()].copy()
     shown["plotted_n"] = shown["denominator"].astype(int)
-    shown["position"] = [funnel.position(true.at[g, "adherence"], true.at[g, "denominator"], p0) if p0 is not None
-                         else "within limits" for g in shown["group"]]
+    shown["position"] = [funnel.position(p, n, p0) if p0 is not None else "within limits"
+                         for p, n in zip(shown["adherence"], shown["plotted_n"])]
     return shown.sort_values("group")
 
 
 def _measure_sections(data: DashboardData) -> str:
-    national = data.measures[(data.measures["level"] == "national") & (data.measures["period"] == "all")] \
+    national = data.disclosed[(data.disclosed["level"] == "national") & (data.disclosed["period"] == "all")] \
         .set_index("rule_id")["adherence"]
     sections = []
     for rule in (r for r in data.rules if r.is_audited):
@@ -113,8 +111,9 @@ def _descriptive(data: DashboardData) -> str:
         lines = "".join(
             f"<tr><td>{html.escape(r.level)}</td><td>{html.escape(r.group)}</td>"
             f"<td class=num>{r.numerator_disclosed} / {r.denominator_disclosed}</td>"
-            f"<td class=num>{'hidden (small numbers)' if r.suppressed else f'{r.share:.1%}'}</td>"
-            f"<td class=num>{'' if r.suppressed else f'{r.ci_low:.1%} to {r.ci_high:.1%}'}</td></tr>"
+            f"<td class=num>{'hidden (small numbers)' if pd.isna(r.share_disclosed) else f'{r.share_disclosed:.1%}'}</td>"
+            f"<td class=num>{'' if pd.isna(r.share_disclosed) else f'{r.ci_low_disclosed:.1%} to {r.ci_high_disclosed:.1%}'}"
+            "</td></tr>"
             for r in rows.itertuples())
         parts.append(f"<h3>{html.escape(rule.id)}: {html.escape(rule.title)} (not audited)</h3>"
                      f"<p>{html.escape(rule.reason.strip())}</p><table><thead><tr><th>Level</th><th>Group</th>"
@@ -154,7 +153,8 @@ def build_dashboard(data: DashboardData, run: dict) -> str:
         disclosure_note=html.escape(
             f"Small numbers are protected: counts from {d['suppress_min']} to {d['suppress_max']} are shown as * "
             f"and the adherence they would reveal is hidden; other counts are rounded to the nearest "
-            f"{d['round_to']}. Each provider's own case lists (exports/) are not suppressed."),
+            f"{d['round_to']}, and percentages, intervals and funnel positions are calculated from the rounded "
+            f"counts. Each provider's own case lists (exports/) are not suppressed."),
         completeness=_completeness(data),
         area_options=_options([("national", "England (all providers)")] + [(f"icb:{i}", f"ICB {i}") for i in icbs]),
         period_options=_options([("all", "All periods")] + [(q, q) for q in quarters]),

@@ -44,7 +44,7 @@ def create_table(con: duckdb.DuckDBPyConnection, table: str, relative_path: str,
 
 
 def load_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Temporary macros shared by every stage (one `create macro` per file in sql/macros)."""
+    """Temporary macros shared by every stage (the files of sql/macros, in name order)."""
     for path in sorted((SQL_DIR / "macros").glob("*.sql")):
         con.execute(path.read_text(encoding="utf-8"))
 

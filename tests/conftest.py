@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from pipelines.definitions import ALL_ASSETS, default_resources
+from pipelines.sql_runner import load_macros
 from sample_data import SAMPLE_DATA_DIR
 
 
@@ -92,3 +93,12 @@ def sample_output(sample_cli_run) -> Path:
     base, completed = sample_cli_run
     assert completed.returncode == 0, completed.stderr
     return base / "first"
+
+
+@pytest.fixture(scope="module")
+def macros():
+    """An in-memory DuckDB connection with the project's SQL macros, for testing them on their own."""
+    connection = duckdb.connect()
+    load_macros(connection)
+    yield connection
+    connection.close()

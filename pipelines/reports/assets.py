@@ -54,7 +54,6 @@ def dashboard(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: A
     folder = audit.staging_path(context.run_id)
     with duckdb.connect() as con:
         data = DashboardData(
-            measures=con.execute("select * from measures.measures").df(),
             disclosed=con.execute("select * from measures.disclosed_measures").df(),
             descriptive=con.execute("select * from measures.descriptive_figures").df(),
             field_completeness=con.execute("select * from measures.field_completeness").df(),

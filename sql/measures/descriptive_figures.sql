@@ -39,11 +39,14 @@ final as (
         round(c.numerator / c.units, 4) as share,
         round(wilson_interval(c.numerator::double, c.units::double)[1], 4) as ci_low,
         round(wilson_interval(c.numerator::double, c.units::double)[2], 4) as ci_high,
-        c.numerator between $suppress_min and $suppress_max
-            or c.units between $suppress_min and $suppress_max as suppressed,
+        is_small_count(c.numerator, $suppress_min, $suppress_max)
+            or is_small_count(c.units, $suppress_min, $suppress_max) as suppressed,
         -- as commissioner-facing views show them
         disclosed_count(c.numerator, $suppress_min, $suppress_max, $round_to) as numerator_disclosed,
-        disclosed_count(c.units, $suppress_min, $suppress_max, $round_to) as denominator_disclosed
+        disclosed_count(c.units, $suppress_min, $suppress_max, $round_to) as denominator_disclosed,
+        disclosed_share(c.numerator, c.units, $suppress_min, $suppress_max, $round_to) as share_disclosed,
+        disclosed_interval(c.numerator, c.units, $suppress_min, $suppress_max, $round_to)[1] as ci_low_disclosed,
+        disclosed_interval(c.numerator, c.units, $suppress_min, $suppress_max, $round_to)[2] as ci_high_disclosed
     from counts c
         join rules.catalogue k using (rule_id)
     order by k.rule_order, list_position(['national', 'icb', 'provider'], c.level), c.grp,

@@ -1,10 +1,19 @@
 -- The measures as commissioners may see them (dashboard, ICB exports): a numerator or
 -- denominator from $suppress_min to $suppress_max is shown as * and the adherence, interval and
--- target verdict it would reveal are hidden; every count is shown as * when small and otherwise
--- rounded to the nearest $round_to. Provider case exports are not disclosure-controlled (they go
--- to that provider only).
+-- target verdict it would reveal are hidden; every other count is rounded to the nearest
+-- $round_to, and the adherence, its interval and the target verdict are calculated from the
+-- rounded counts, so that they cannot give the true counts away. measures.measures keeps the
+-- exact figures. Provider case exports are not disclosure-controlled (they go to that provider only).
 with measures as (
-    select * from measures.measures
+    select *, denominator + excluded + insufficient_data as units from measures.measures
+),
+
+disclosed as (
+    select
+        *,
+        disclosed_share(numerator, denominator, $suppress_min, $suppress_max, $round_to) as shown_adherence,
+        disclosed_interval(numerator, denominator, $suppress_min, $suppress_max, $round_to) as shown_interval
+    from measures
 ),
 
 final as (
@@ -18,17 +27,15 @@ final as (
         disclosed_count(excluded, $suppress_min, $suppress_max, $round_to) as excluded,
         disclosed_count(insufficient_data, $suppress_min, $suppress_max, $round_to) as insufficient_data,
         disclosed_count(units, $suppress_min, $suppress_max, $round_to) as units,
-        case when not suppressed then adherence end as adherence,
-        case when not suppressed then ci_low end as ci_low,
-        case when not suppressed then ci_high end as ci_high,
+        shown_adherence as adherence,
+        shown_interval[1] as ci_low,
+        shown_interval[2] as ci_high,
         target,
-        case when not suppressed then target_met end as target_met,
+        case when target is not null then shown_adherence >= target end as target_met,
         suppressed,
-        -- data completeness: the share of units with insufficient data, hidden when either count is small
-        case when not (insufficient_data between $suppress_min and $suppress_max
-                       or units between $suppress_min and $suppress_max)
-            then round(insufficient_data / nullif(units, 0), 4) end as insufficient_data_share
-    from (select *, denominator + excluded + insufficient_data as units from measures)
+        -- data completeness: the share of units with insufficient data
+        disclosed_share(insufficient_data, units, $suppress_min, $suppress_max, $round_to) as insufficient_data_share
+    from disclosed
 )
 
 select * from final

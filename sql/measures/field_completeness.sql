@@ -84,12 +84,11 @@ final as (
     group by all
 )
 
--- The dashboard is commissioner-facing: small counts, and the shares they would reveal, hidden.
+-- The dashboard is commissioner-facing: small counts, and the shares they would reveal, hidden;
+-- other shares from the rounded counts (macro disclosed_share).
 select
     *,
     disclosed_count(rows, $suppress_min, $suppress_max, $round_to) as rows_disclosed,
-    case when not (rows between $suppress_min and $suppress_max
-                   or recorded between $suppress_min and $suppress_max) then share_recorded end
-        as share_recorded_disclosed
+    disclosed_share(recorded, rows, $suppress_min, $suppress_max, $round_to) as share_recorded_disclosed
 from final
 order by table_name, column_name, provider_code

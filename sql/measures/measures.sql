@@ -61,8 +61,8 @@ final as (
         k.target,
         case when k.target is not null and c.denominator > 0 then c.numerator / c.denominator >= k.target end
             as target_met,
-        c.numerator between $suppress_min and $suppress_max
-            or c.denominator between $suppress_min and $suppress_max as suppressed,
+        is_small_count(c.numerator, $suppress_min, $suppress_max)
+            or is_small_count(c.denominator, $suppress_min, $suppress_max) as suppressed,
         c.exclusions,  -- excluded = exclusions + exceptions (not in measures.csv, whose columns are fixed)
         c.exceptions
     from (select * from counts union all select * from rules_without_units) c

@@ -5,15 +5,6 @@ import duckdb
 import pytest
 
 from dashboards import funnel
-from pipelines.sql_runner import load_macros
-
-
-@pytest.fixture(scope="module")
-def con():
-    connection = duckdb.connect()
-    load_macros(connection)
-    yield connection
-    connection.close()
 
 
 # Newcombe RG. Two-sided confidence intervals for the single proportion. Stat Med 1998;17:857-72,
@@ -21,14 +12,14 @@ def con():
 @pytest.mark.parametrize("successes, n, low, high", [
     (81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611), (1, 29, 0.0061, 0.1718),
 ])
-def test_wilson_interval_matches_newcombe_1998(con, successes, n, low, high):
-    interval = con.execute("select wilson_interval($s::double, $n::double)", {"s": successes, "n": n}).fetchone()[0]
+def test_wilson_interval_matches_newcombe_1998(macros, successes, n, low, high):
+    interval = macros.execute("select wilson_interval($s::double, $n::double)", {"s": successes, "n": n}).fetchone()[0]
     assert interval[0] == pytest.approx(low, abs=0.00005)
     assert interval[1] == pytest.approx(high, abs=0.00005)
 
 
-def test_wilson_interval_is_empty_without_a_denominator(con):
-    assert con.execute("select wilson_interval(0::double, 0::double)").fetchone()[0] in (None, [None, None])
+def test_wilson_interval_is_empty_without_a_denominator(macros):
+    assert macros.execute("select wilson_interval(0::double, 0::double)").fetchone()[0] in (None, [None, None])
 
 
 def test_funnel_z_values_are_spiegelhalters():
@@ -64,13 +55,13 @@ def test_limit_curves_span_the_denominators():
 @pytest.mark.parametrize("count, shown", [
     (0, "0"), (1, "*"), (7, "*"), (8, "10"), (12, "10"), (13, "15"), (22, "20"), (23, "25"), (1234, "1235"),
 ])
-def test_disclosed_count_suppresses_1_to_7_and_rounds_the_rest_to_5(con, count, shown):
-    assert con.execute("select disclosed_count($n, 1, 7, 5)", {"n": count}).fetchone()[0] == shown
+def test_disclosed_count_suppresses_1_to_7_and_rounds_the_rest_to_5(macros, count, shown):
+    assert macros.execute("select disclosed_count($n, 1, 7, 5)", {"n": count}).fetchone()[0] == shown
 
 
-def test_disclosure_is_configurable(con):
-    assert con.execute("select disclosed_count(9, 1, 10, 1)").fetchone()[0] == "*"
-    assert con.execute("select disclosed_count(11, 1, 10, 1)").fetchone()[0] == "11"
+def test_disclosure_is_configurable(macros):
+    assert macros.execute("select disclosed_count(9, 1, 10, 1)").fetchone()[0] == "*"
+    assert macros.execute("select disclosed_count(11, 1, 10, 1)").fetchone()[0] == "11"
 
 
 def test_sample_dashboard_measures_hide_what_suppressed_counts_would_reveal(sample_output):
@@ -85,6 +76,16 @@ def test_sample_dashboard_measures_hide_what_suppressed_counts_would_reveal(samp
     shown = rows[~rows["suppressed"]]
     assert shown["numerator"].map(lambda v: v == "*" or int(v) % 5 == 0).all()
     with_denominator = shown[shown["true_denominator"] > 0]
-    assert (with_denominator["adherence"] == with_denominator["true_adherence"]).all()
+    expected = with_denominator["numerator"].astype(int) / with_denominator["denominator"].astype(int)
+    assert (with_denominator["adherence"] - expected.round(4)).abs().max() < 1e-9
+    assert ((with_denominator["ci_low"] <= with_denominator["adherence"])
+            & (with_denominator["adherence"] <= with_denominator["ci_high"])).all()
+    # The rounding must not be undone: what is shown beside the counts depends on the shown counts only,
+    # so rows with different true counts behind the same shown counts show the same figures.
+    figures = with_denominator.groupby(["numerator", "denominator"])[["adherence", "ci_low", "ci_high"]].nunique()
+    assert (figures == 1).all().all()
+    behind = with_denominator.groupby(["numerator", "denominator"])[["true_numerator", "true_denominator"]].nunique()
+    assert (behind.max(axis=1) > 1).any(), "the sample must have shown counts hiding different true counts"
+    assert (with_denominator["adherence"] != with_denominator["true_adherence"]).any()
     with (sample_output / "measures.csv").open() as handle:  # the analysts' file keeps real counts + the flag
         assert any(r["suppressed"] == "true" and r["numerator"] not in ("", "*") for r in csv.DictReader(handle))
