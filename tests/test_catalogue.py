@@ -80,3 +80,19 @@ def test_run_refuses_a_bad_configuration_with_exit_status_2(tmp_path, capsys):
     assert cli(["run", "--output", str(tmp_path / "out"), "--config", str(config)]) == 2
     assert "rules.1.5.16.parameters.dose" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_targets_follow_the_strength_of_each_recommendation():
+    """measures.md "Strength and targets": `do not` recommendations 95%, `consider` none, others 90% or
+    the majority. 1.3.12b measures "Do not discontinue trastuzumab if progression is within the CNS alone"."""
+    audited = load_catalogue().audited_rules
+    for rule in audited:
+        if rule.strength == "consider":
+            assert rule.target is None, rule.id
+        elif rule.strength == "do_not":
+            assert rule.target == "do_not", rule.id
+        else:
+            assert rule.target in ("compliance", "majority"), rule.id
+    do_not = {r.id for r in audited if r.strength == "do_not"}
+    assert {"1.1.7", "1.1.8", "1.3.12b"} == do_not
+    assert load_config().section("targets")["do_not"] == 0.95
