@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from pipelines import run_lock
+from pipelines.validate import VALIDATION_REFUSAL
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
 
@@ -100,8 +101,10 @@ def _execute(job_name: str, resources: dict):
                               resources=resources, loggers={"progress": dg.LoggerDefinition(lambda _: progress_logger)})
         result = defs.resolve_job_def(job_name).execute_in_process(
             instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, run_config={"loggers": {"progress": {}}})
-        if not result.success and _failure_reason(result)[0] == EXIT_REFUSED:
-            # A refused extract may hold identifiers: keep none of it on disk.
+        reason = _failure_reason(result) if not result.success else None
+        if reason and reason[0] == EXIT_REFUSED and not reason[1].startswith(VALIDATION_REFUSAL):
+            # An extract refused at ingest may hold identifiers: keep none of it on disk. (Refused at
+            # validation, it passed the privacy guard; `validate` still reports its findings.)
             for stale in (database, database.with_name(database.name + ".wal")):
                 stale.unlink(missing_ok=True)
         return result
@@ -120,8 +123,10 @@ def run(args: argparse.Namespace) -> int:
         return result
     if not result.success:
         code, reason = _failure_reason(result)
-        print(f"abc-audit: {reason}", file=sys.stderr)
-        print("abc-audit: nothing was published; the previous output (if any) is unchanged.", file=sys.stderr)
+        if reason.startswith(VALIDATION_REFUSAL):
+            reason += "; `abc-audit validate` writes the full report"
+        print(f"abc-audit: {reason}. Nothing was published; the previous output (if any) is unchanged.",
+              file=sys.stderr)
         return code
     output = resources["audit"].output_path
     print(_summary(output))
@@ -142,11 +147,15 @@ def validate(args: argparse.Namespace) -> int:
     result = _execute("validate", resources)
     if isinstance(result, int):
         return result
+    report = resources["audit"].output_path
     if not result.success:
         code, reason = _failure_reason(result)
+        if reason.startswith(VALIDATION_REFUSAL):  # the findings are what the sender needs to fix it
+            with duckdb.connect(resources["duckdb"].path, read_only=True) as con:
+                write_validation_report(con, report / "data_quality")
+            reason += f"; report: {report / 'data_quality'}"
         print(f"abc-audit: {reason}", file=sys.stderr)
         return code
-    report = resources["audit"].output_path
     with duckdb.connect(resources["duckdb"].path, read_only=True) as con:
         write_validation_report(con, report / "data_quality")
         tables = con.execute("""select table_name, rows_read, rows_accepted, rows_quarantined

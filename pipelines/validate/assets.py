@@ -9,6 +9,7 @@ import dagster as dg
 
 from pipelines.bookkeeping import record_validation
 from pipelines.ingest.contract import Table, load_contract
+from pipelines.validate import VALIDATION_REFUSAL
 from pipelines.resources import AuditDatabase, AuditSettings
 from pipelines.validate.runner import validate_table
 from pipelines.validate.staging import staging_select, validated_select
@@ -31,6 +32,18 @@ def _quarantine(con, table: Table, failed_rows) -> None:
         select $t, null, source_line, coalesce(column_name, '(line)'), 'file.parse', 'row_quarantined',
                'line could not be read as CSV: ' || lower(error_type), null
         from raw.{table.name}__rejects""", {"t": table.name})
+
+
+def _blocking_failure(table: Table, reconciliation: dict, balanced: bool, top_reason: str | None) -> str | None:
+    """Why validation must stop the audit (outputs.md: a blocking validation failure refuses the extract)."""
+    if not balanced:
+        return (f"{table.name} does not reconcile (read {reconciliation['rows_read']}, accepted "
+                f"{reconciliation['rows_accepted']}, quarantined {reconciliation['rows_quarantined']}); "
+                "no row may be lost")
+    if table.required and reconciliation["rows_read"] and not reconciliation["rows_accepted"]:
+        return (f"none of the {reconciliation['rows_read']} rows of {table.name} passed validation "
+                f"(most frequent reason: {top_reason})")
+    return None
 
 
 def build_validated_asset(table: Table) -> dg.AssetsDefinition:
@@ -71,8 +84,15 @@ def build_validated_asset(table: Table) -> dg.AssetsDefinition:
             reconciliation = {"rows_read": parsed + rejected, "rows_accepted": accepted,
                               "rows_quarantined": quarantined_rows + rejected, "rows_rejected_by_parser": rejected}
             record_validation(con, table.name, outcome.tallies.values(), outcome.suite, reconciliation)
-        failing = {t.check: t.rows_failed for t in outcome.tallies.values() if not t.success}
+            top_reason = con.execute("""select reason from validated.quarantine where table_name = $t
+                and action = 'row_quarantined' group by reason order by count(*) desc, reason limit 1""",
+                                     {"t": table.name}).fetchone()
         balanced = reconciliation["rows_read"] == accepted + reconciliation["rows_quarantined"]
+        blocking = _blocking_failure(table, reconciliation, balanced, top_reason[0] if top_reason else None)
+        if blocking:
+            raise dg.Failure(description=f"{VALIDATION_REFUSAL}: {blocking}", metadata=reconciliation,
+                             allow_retries=False)
+        failing = {t.check: t.rows_failed for t in outcome.tallies.values() if not t.success}
         return dg.MaterializeResult(
             metadata={**reconciliation, "expectations": len(expectations), "validation_batches": outcome.batches},
             check_results=[

@@ -14,7 +14,7 @@ from pipelines.ingest.contract import BOOLEAN_FALSE, BOOLEAN_TRUE, Contract, Tab
 from pipelines.validate import staging
 
 EARLIEST_DATE = dt.date(1900, 1, 1)
-INTEGER_TEXT = r"^[+-]?\d+(?:\.0+)?$"
+INTEGER_TEXT = r"^[+-]?\d{1,18}(?:\.0+)?$"  # 18 digits: always fits a BIGINT, never silently NULL
 DECIMAL_TEXT = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$"
 
 

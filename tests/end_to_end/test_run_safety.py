@@ -75,3 +75,26 @@ def test_shuffled_input_rows_give_byte_identical_outcomes_and_measures(sample_ou
     assert completed.returncode == 0, completed.stderr
     for name in ("case_outcomes.csv", "measures.csv", "measure_reports.json"):
         assert (tmp_path / "out" / name).read_bytes() == (sample_output / name).read_bytes(), name
+
+
+def test_a_run_refused_at_validation_says_why_in_one_line_and_keeps_the_previous_output(sample_output, tmp_path):
+    """outputs.md: a blocking validation failure refuses the extract (exit 2, one line), like a missing table."""
+    output = tmp_path / "out"
+    shutil.copytree(sample_output, output)
+    before = _snapshot(output)
+    extract = tmp_path / "extract"
+    shutil.copytree(SAMPLE_DATA_DIR, extract, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    with (extract / "patients.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields, patients = reader.fieldnames, list(reader)
+    with (extract / "patients.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**p, "provider_code": "not an ODS code"} for p in patients)
+    completed = run_cli_on_sample(output, extract)
+    assert completed.returncode == 2, completed.stderr
+    assert completed.stderr.count("\n") == 1 and "Traceback" not in completed.stderr
+    assert completed.stderr.startswith(f"abc-audit: Extract refused at validation: none of the {len(patients)} rows "
+                                       "of patients passed validation (most frequent reason: provider_code")
+    assert "Nothing was published" in completed.stderr
+    assert _snapshot(output) == before
