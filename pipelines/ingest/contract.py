@@ -69,19 +69,21 @@ class Contract:
     tables: dict[str, Table]
     ods_code_pattern: str
     identifier_names: frozenset[str] = field(default_factory=frozenset)
+    identifier_phrases: frozenset[str] = field(default_factory=frozenset)
     identifier_fragments: tuple[str, ...] = ()
 
     def looks_like_identifier(self, column_name: str) -> bool:
-        """True when a column name suggests a direct identifier (contract "Privacy")."""
-        normalised = normalise_column_name(column_name)
-        if normalised in self.identifier_names:
-            return True
-        return any(fragment in normalised for fragment in self.identifier_fragments)
+        """True when a column name suggests a direct identifier (contract "Privacy", close variants too)."""
+        words = [w for w in normalise_column_name(column_name).split("_") if w]
+        together = "".join(words)
+        runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+        return (together in self.identifier_names or bool(runs & self.identifier_phrases)
+                or any(fragment in together for fragment in self.identifier_fragments))
 
 
 def normalise_column_name(name: str) -> str:
-    """`Date Of Birth` / `date-of-birth` / `DateOfBirth` -> `date_of_birth`-like snake case."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip())
+    """`Date Of Birth` / `date-of-birth` / `DateOfBirth` / `NHSNumber` -> `date_of_birth`-like snake case."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name.strip())
     return re.sub(r"[^a-z0-9]+", "_", spaced.lower()).strip("_")
 
 
@@ -118,5 +120,6 @@ def load_contract(path: Path = CONTRACT_PATH) -> Contract:
         tables=tables,
         ods_code_pattern=raw["ods_code_pattern"],
         identifier_names=frozenset(identifiers["names"]),
+        identifier_phrases=frozenset(p.replace(" ", "") for p in identifiers["phrases"]),
         identifier_fragments=tuple(identifiers["fragments"]),
     )

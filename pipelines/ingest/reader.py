@@ -125,6 +125,15 @@ def _load_csv(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> tuple
     return columns, rejected
 
 
+def _parquet_as_text(source: str, column: str, parquet_type: str, is_date: bool) -> str:
+    """A Parquet column as text. pandas writes dates as midnight timestamps: in a date column they
+    become the YYYY-MM-DD date the contract asks for; a time of day stays, to be quarantined."""
+    if is_date and parquet_type.startswith("TIMESTAMP") and "TIME ZONE" not in parquet_type:
+        return (f'case when "{source}"::time = time \'00:00:00\' then "{source}"::date::varchar '
+                f'else "{source}"::varchar end as "{column}"')
+    return f'"{source}"::varchar as "{column}"'
+
+
 def _load_parquet(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> tuple[list[str], int]:
     try:
         described = con.execute("describe select * from read_parquet($path)", {"path": str(path)}).fetchall()
@@ -132,7 +141,9 @@ def _load_parquet(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> t
         raise ExtractRefused(f"{table.name}: {path.name} is not a readable Parquet file") from None
     source_names = [row[0] for row in described]
     columns = _normalised_columns(table, source_names, path.name)
-    selects = ", ".join(f'"{src}"::varchar as "{dst}"' for src, dst in zip(source_names, columns))
+    date_columns = {c.name for c in table.columns if c.type == "date"}
+    selects = ", ".join(_parquet_as_text(src, dst, parquet_type, dst in date_columns)
+                        for (src, parquet_type, *_), dst in zip(described, columns))
     con.execute(f"create or replace temp table loaded as select {selects} from read_parquet($path)",
                 {"path": str(path)})
     con.execute(f"""create or replace table raw.{table.name}__rejects

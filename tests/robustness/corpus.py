@@ -148,6 +148,18 @@ def _parquet_wrong_types(folder: Path) -> None:
         _write_rows(folder, table, [{**r, "patient_id": r["patient_id"][1:]} for r in _rows(folder, table)])
 
 
+def _parquet_dates_as_timestamps(folder: Path) -> None:
+    """disease_events as Parquet with event_date a TIMESTAMP (as pandas writes dates); one has a time of day."""
+    csv_path = folder / "disease_events.csv"
+    with duckdb.connect() as con:
+        con.execute(f"""copy (select * replace (case when row_number() over () = 1
+                                                      then event_date::timestamp + interval 14 hour
+                                                      else event_date::timestamp end as event_date)
+                              from read_csv('{csv_path}', all_varchar = true))
+                        to '{folder / "disease_events.parquet"}' (format parquet)""")
+    csv_path.unlink()
+
+
 def _symlink_out(folder: Path) -> None:
     outside = folder.parent / "elsewhere"
     outside.mkdir(exist_ok=True)
@@ -282,6 +294,16 @@ CORPUS: list[BadExtract] = [
     BadExtract("parquet_with_wrong_types", _parquet_wrong_types,
                findings=[Finding("patients", "birth_year.integer", "value_set_to_unknown")],
                rows_accepted={"patients": 3, "disease_events": 3}),
+    BadExtract("integer_too_large_for_a_number", _edit("disease_events", 0, performance_status="9" * 20),
+               findings=[Finding("disease_events", "performance_status.integer", "value_set_to_unknown")],
+               rows_accepted={"disease_events": 3}),
+    BadExtract("every_patient_quarantined", lambda f: _write_rows(f, "patients", [
+                   {**r, "sex": "f"} for r in _rows(f, "patients")]),
+               refused="Extract refused at validation: none of the 3 rows of patients passed validation "
+                       "(most frequent reason: sex is not one of the contract's codes",
+               findings=[Finding("patients", "sex.code")]),
+    BadExtract("parquet_dates_as_timestamps", _parquet_dates_as_timestamps,
+               findings=[Finding("disease_events", "event_date.date")], rows_accepted={"disease_events": 2}),
     BadExtract("unparseable_line", lambda f: (f / "procedures.csv").open("a").write('P1,"2024-05-01,other\n'),
                findings=[Finding("procedures", "file.parse")], rows_accepted={"procedures": 3}),
 ]
