@@ -22,6 +22,9 @@ SAFE_CODE = re.compile(r"^[A-Z0-9]{3,5}$")
 CASE_COLUMNS = ["rule", "guideline text", "patient pseudonym", "unit", "unit type", "index date", "unit date",
                 "period", "outcome", "reason", "evidence"]
 CASE_WIDTHS = [8, 50, 16, 14, 10, 12, 12, 9, 17, 60, 60]
+# Excel shows at most 1,048,576 rows a sheet (one is the header); xlsxwriter silently skips rows past it,
+# so a rule with more cases continues on sheets "<rule> (2)", "<rule> (3)", ...
+EXCEL_MAX_DATA_ROWS = 1_048_575
 
 
 def _workbook(path: Path) -> tuple[xlsxwriter.Workbook, dict]:
@@ -49,8 +52,10 @@ def _table(sheet, formats: dict, first_row: int, columns: list[str], rows: list[
     sheet.autofilter(first_row, 0, first_row + max(len(rows), 1), len(columns) - 1)
 
 
-def write_provider_workbook(con: duckdb.DuckDBPyConnection, provider: str, path: Path, guideline: str) -> int:
-    """Summary sheet, then one sheet per rule with this provider's non-adherent and insufficient-data cases."""
+def write_provider_workbook(con: duckdb.DuckDBPyConnection, provider: str, path: Path, guideline: str,
+                            max_rows_per_sheet: int = EXCEL_MAX_DATA_ROWS) -> int:
+    """Summary sheet, then one sheet per rule with this provider's non-adherent and insufficient-data cases
+    (several sheets for a rule with more cases than a sheet holds)."""
     cases = con.execute("""select o.rule_id, c.title, c.guideline_text, o.patient_id, o.unit_id, c.unit, o.index_date,
             o.unit_date, o.period, o.outcome, o.reason, o.evidence
         from rules.case_outcomes o join rules.catalogue c using (rule_id)
@@ -66,17 +71,27 @@ def write_provider_workbook(con: duckdb.DuckDBPyConnection, provider: str, path:
         titles[rule_id] = title
         by_rule.setdefault(rule_id, []).append((rule_id, text, patient, unit, unit_type, index_date, unit_date, period,
                                                 outcome, reason, _readable(evidence)))
-    counts = [(r, titles[r], sum(c[8] == "non_adherent" for c in rows), sum(c[8] == "insufficient_data" for c in rows))
-              for r, rows in by_rule.items()]
-    _table(summary, formats, 3, ["rule", "title", "non-adherent", "insufficient data"], counts, [8, 70, 14, 18])
-    for rule_id, rows in by_rule.items():
-        _table(book.add_worksheet(_sheet_name(rule_id)), formats, 0, CASE_COLUMNS, rows, CASE_WIDTHS)
+    sheets = {rule_id: _split(rule_id, rows, max_rows_per_sheet) for rule_id, rows in by_rule.items()}
+    counts = [(r, titles[r], sum(c[8] == "non_adherent" for c in rows), sum(c[8] == "insufficient_data" for c in rows),
+               ", ".join(name for name, _ in sheets[r])) for r, rows in by_rule.items()]
+    _table(summary, formats, 3, ["rule", "title", "non-adherent", "insufficient data", "sheets"], counts,
+           [8, 70, 14, 18, 20])
+    for parts in sheets.values():
+        for name, part in parts:
+            _table(book.add_worksheet(name), formats, 0, CASE_COLUMNS, part, CASE_WIDTHS)
     book.close()
     return len(cases)
 
 
 def _sheet_name(rule_id: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "-", rule_id)[:31]
+
+
+def _split(rule_id: str, rows: list[tuple], max_rows: int) -> list[tuple[str, list[tuple]]]:
+    """(sheet name, rows) for each sheet of a rule: the first named after the rule, the others numbered."""
+    chunks = [rows[i:i + max_rows] for i in range(0, len(rows), max_rows)]
+    base = _sheet_name(rule_id)
+    return [(base if n == 1 else f"{base[:25]} ({n})", chunk) for n, chunk in enumerate(chunks, start=1)]
 
 
 def _readable(evidence: str) -> str:

@@ -69,3 +69,28 @@ def test_icb_export_is_disclosure_controlled_and_limited_to_its_providers(runs):
     assert all(v == "*" or int(v) % 5 == 0 for r in rows for v in (r["numerator"], r["denominator"]))
     sheets, strings = _xlsx_sheets_and_strings(out / "exports" / "icb" / "QBB" / "measures.xlsx")
     assert sheets == ["Measures"] and "RAA" not in strings
+
+
+def test_a_rule_with_more_cases_than_a_sheet_holds_continues_on_numbered_sheets(runs, tmp_path):
+    """Excel caps a sheet's rows and xlsxwriter silently skips the rest: no case may be lost that way.
+    The cap is lowered to 2 rows so that the sample's cases overflow."""
+    import duckdb
+
+    from pipelines.reports.provider_exports import write_provider_workbook
+
+    with (runs[0].output / "exports" / "RAA" / "non_adherent_cases.csv").open() as handle:
+        csv_rows = list(csv.DictReader(handle))
+    per_rule = {rule: sum(r["rule_id"] == rule for r in csv_rows) for rule in {r["rule_id"] for r in csv_rows}}
+    assert max(per_rule.values()) > 2, "the extract must give some rule more cases than the lowered cap"
+    with duckdb.connect(str(runs[0].database), read_only=True) as con:
+        written = write_provider_workbook(con, "RAA", tmp_path / "split.xlsx", "CG81", max_rows_per_sheet=2)
+    assert written == len(csv_rows)
+    sheets, strings = _xlsx_sheets_and_strings(tmp_path / "split.xlsx")
+    expected = {f"{rule} ({n})" if n > 1 else rule for rule, count in per_rule.items()
+                for n in range(1, (count + 1) // 2 + 1)}
+    assert set(sheets[1:]) == expected
+    with zipfile.ZipFile(tmp_path / "split.xlsx") as book:
+        data_rows = sum(len(re.findall(r"<row ", book.read(f"xl/worksheets/sheet{i}.xml").decode())) - 1
+                        for i in range(2, len(sheets) + 1))
+    assert data_rows == len(csv_rows)
+    assert {r["patient_id"] for r in csv_rows} <= strings
