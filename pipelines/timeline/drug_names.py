@@ -70,6 +70,9 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _fuzzy_limit(length: int) -> int:
     return 0 if length < _FUZZY_MIN_LENGTH else 1 if length <= 7 else 2
 
@@ -97,6 +100,8 @@ class DrugValueSet:
             limit = _fuzzy_limit(min(len(name), len(text)))  # both sides long enough for the edits
             if limit == 0 or abs(len(name) - len(text)) > limit:
                 continue
+            if _DIGITS.findall(name) != _DIGITS.findall(text):
+                continue  # a dose or a product number is never a typo: "zoledronic acid 4 mg" is not 5 mg
             distance = edit_distance(text, name)
             if distance > limit or (best is not None and distance > best):
                 continue

@@ -8,13 +8,20 @@ with patients as (
     where t.trigger = 'bone_metastases'
 ),
 
-bone_targeted as (
-    select p.patient_id, min(r.start_date) as start_date, arg_min(r.drugs, r.start_date) as drugs
+-- bone-targeted drugs by their own start, not their regimen's: one may be added to a running regimen
+bone_targeted_in_window as (
+    select p.patient_id, d.drug, d.start_date
     from patients p
-        join timeline.regimens r using (patient_id)
-    where r.has_bone_targeted
-      and r.start_date between p.bone_metastases_date + $window_start_days and p.bone_metastases_date + $window_end_days
-    group by p.patient_id
+        join timeline.drug_exposures d using (patient_id)
+    where d.class_group = 'bone_targeted'
+      and d.start_date between p.bone_metastases_date + $window_start_days and p.bone_metastases_date + $window_end_days
+),
+
+bone_targeted as (  -- the first start in the window, with every drug started that day
+    select patient_id, start_date, list_sort(list_distinct(list(drug))) as drugs
+    from bone_targeted_in_window
+    group by patient_id, start_date
+    qualify row_number() over (partition by patient_id order by start_date) = 1
 ),
 
 final as (

@@ -44,6 +44,15 @@ def run(tmp_path_factory):
     x.patient("B_DIED", date_of_death=day(60)).metastatic()
     x.patient("B_LATER_BONE").metastatic(sites="liver").event(200, "progression", sites="bone").regimen("pamidronate", start=250, intent="supportive")
     x.patient("NO_BONE").metastatic(sites="liver").regimen("zoledronic acid", start=20, intent="supportive")
+    # the bone-targeted drug's own start counts, not that of the regimen it was added to
+    x.patient("B_ADDED_LATE").metastatic().regimen("letrozole", start=5, regimen_id="R1") \
+        .regimen("zoledronic acid", start=200, regimen_id="R1")
+    x.patient("B_ADDED_EARLY").metastatic().regimen("letrozole", start=-100, regimen_id="R1") \
+        .regimen("zoledronic acid", start=10, regimen_id="R1")
+    # the licensed bone-metastasis doses, written with their dose, are not the osteoporosis products
+    x.patient("B_ZOL_4MG").metastatic().regimen("Zoledronic acid 4 mg", start=20, intent="supportive")
+    x.patient("B_XGEVA_120MG").metastatic().regimen("denosumab 120mg", start=20, intent="supportive")
+    x.patient("B_ACLASTA").metastatic().regimen("zoledronic acid 5 mg", start=20, intent="supportive")
     folder = tmp_path_factory.mktemp("systemic_bone")
     return run_audit(x.write(folder / "extract"), folder)
 
@@ -60,6 +69,7 @@ def run(tmp_path_factory):
     ("1.5.14", "B_ZOL", "adherent"), ("1.5.14", "B_DENOSUMAB_DM30", "adherent"), ("1.5.14", "B_LATE_D91", "non_adherent"),
     ("1.5.14", "B_ALENDRONATE", "adherent"), ("1.5.14", "B_NONE", "non_adherent"), ("1.5.14", "B_DECLINED", "excluded"),
     ("1.5.14", "B_DIED", "excluded"), ("1.5.14", "B_LATER_BONE", "adherent"), ("1.5.14", "NO_BONE", None),
+    ("1.5.14", "B_ADDED_LATE", "non_adherent"), ("1.5.14", "B_ADDED_EARLY", "adherent"),
 ])
 def test_patient_outcomes(run, rule, patient, expected):
     assert run.failure() is None
@@ -76,3 +86,12 @@ def test_1_5_15_judges_each_bone_targeted_regimen(run):
     row = run.outcomes("1.5.15")[("B_ALENDRONATE", "R1")]
     assert row["reason"] == "not licensed for bone metastases: alendronic acid"
     assert str(row["unit_date"]) == "2024-03-21"
+
+
+def test_1_5_15_tells_the_licensed_doses_from_the_osteoporosis_products(run):
+    """Zometa 4 mg and Xgeva 120 mg are licensed for bone metastases; Aclasta (zoledronic acid 5 mg,
+    yearly for osteoporosis) is not. A dose written in the name must not turn one into the other."""
+    outcomes = {k: v["outcome"] for k, v in run.outcomes("1.5.15").items()}
+    assert outcomes[("B_ZOL_4MG", "R1")] == "adherent"
+    assert outcomes[("B_XGEVA_120MG", "R1")] == "adherent"
+    assert outcomes[("B_ACLASTA", "R1")] == "non_adherent"
