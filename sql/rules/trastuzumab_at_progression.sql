@@ -56,8 +56,11 @@ final as (
             else 'trastuzumab stopped within ' || $continue_beyond_days || ' days of progression' end as adherent_reason,
         case when trastuzumab_continued then 'trastuzumab continued after progression outside the CNS'
             else 'trastuzumab stopped after progression in the CNS alone' end as non_adherent_reason,
-        []::varchar[] as exception_treatments,
-        null::date as exception_window_end,
+        -- "do not discontinue" (b) expects trastuzumab: a trastuzumab decision (declined,
+        -- contraindicated, e.g. cardiac toxicity) excepts the event; stopping it (a) expects no treatment
+        case when $expect_continued then ['trastuzumab'] else [] end::varchar[] as exception_treatments,
+        case when $expect_continued then event_date + greatest($continue_beyond_days, $restart_within_days) end
+            as exception_window_end,
         event_date + greatest($continue_beyond_days, $restart_within_days) as window_end,
         {
             'progression_date': event_date,

@@ -29,6 +29,12 @@ def run(tmp_path_factory):
     her2("B_RESTARTED_D90").regimen("trastuzumab", start=14, end=P).event(P, "progression", sites="leptomeningeal").regimen("trastuzumab", start=P + 90)
     her2("B_RESTARTED_D91").regimen("trastuzumab", start=14, end=P).event(P, "progression", sites="brain").regimen("trastuzumab", start=P + 91)
     her2("B_PHESGO").regimen("Phesgo", start=14).event(P, "progression", sites="brain")
+    her2("B_STOPPED_CONTRAINDICATED").regimen("trastuzumab", start=14, end=P + 20).event(P, "progression", sites="brain") \
+        .decision(P + 18, "trastuzumab", "contraindicated")
+    her2("B_DECIDED_AFTER_WINDOW").regimen("trastuzumab", start=14, end=P + 20).event(P, "progression", sites="brain") \
+        .decision(P + 91, "trastuzumab", "contraindicated")
+    her2("A_TRASTUZUMAB_DECLINED").regimen("trastuzumab", start=10).event(P, "progression", sites="liver") \
+        .decision(P + 5, "trastuzumab", "declined_by_patient")
     folder = tmp_path_factory.mktemp("trastuzumab")
     return run_audit(x.write(folder / "extract"), folder)
 
@@ -40,6 +46,8 @@ def run(tmp_path_factory):
     ("A_ENDED_BEFORE", None, None),
     ("B_CONTINUED", None, "adherent"), ("B_STOPPED", None, "non_adherent"), ("B_RESTARTED_D90", None, "adherent"),
     ("B_RESTARTED_D91", None, "non_adherent"), ("B_PHESGO", None, "adherent"),
+    ("B_STOPPED_CONTRAINDICATED", None, "excluded"), ("B_DECIDED_AFTER_WINDOW", None, "non_adherent"),
+    ("A_TRASTUZUMAB_DECLINED", "non_adherent", None),
 ])
 def test_outcome(run, patient, rule_a, rule_b):
     assert run.failure() is None
