@@ -1,5 +1,5 @@
--- The first occurrence, from index - N days, of each clinical situation that starts a rule's
--- window: significant fatigue reported; disease events flagged uncontrolled local disease,
+-- The first occurrence, from index - N days (brain treatment: from the index date), of each
+-- clinical situation that starts a rule's window: significant fatigue reported; disease events flagged uncontrolled local disease,
 -- fungating tumour or long-bone fracture risk; bone metastases first recorded (site bone); brain
 -- metastasis surgery or whole brain radiotherapy (1.5.20, "surgery and/or whole brain radiotherapy").
 with cohort as (
@@ -49,7 +49,9 @@ final as (
         union all select * from brain_metastasis_treatment
     ) t
         join cohort c using (patient_id)
-    where t.trigger_date >= c.index_date - $trigger_days_before_index
+    -- 1.5.20 counts brain surgery or radiotherapy "after index" (measures.md); the others from index - N
+    where t.trigger_date >= c.index_date - case when t.trigger = 'brain_metastasis_treatment' then 0
+                                               else $trigger_days_before_index end
     group by t.patient_id, t.trigger
 )
 

@@ -54,6 +54,11 @@ def run(tmp_path_factory):
     # 1.5.20 edges and 1.5.21
     _whole_brain(_brain(x, "R_NON_DAY_61"), 20).care(81, "rehabilitation_referral")
     _whole_brain(_brain(x, "R_EXC_DIED", date_of_death=day(50)), 20)
+    # "after index": a resection 10 days before the index date does not start the window, radiotherapy does
+    _whole_brain(_brain(x, "R_ADH_RESECTION_BEFORE_INDEX").procedure(-10, "brain_metastasis_resection"), 20) \
+        .care(55, "rehabilitation_referral")
+    _brain(x, "R_ABSENT_ONLY_BEFORE_INDEX").procedure(-1, "brain_metastasis_resection")
+    _brain(x, "R_NON_RESECTION_ON_INDEX").procedure(0, "brain_metastasis_resection").care(61, "rehabilitation_referral")
     _brain(x, "P_ADH_DAY_60").care(60, "specialist_palliative_care_referral")
     _brain(x, "P_NON_DAY_61").care(61, "specialist_palliative_care_referral")
     _brain(x, "P_NON_BEFORE_EVENT").care(-1, "specialist_palliative_care_referral")
@@ -98,6 +103,8 @@ def test_1_5_19_poor_prognosis_reason(run):
     ("S_ADH", "adherent"), ("S_ADH_EDGES", "adherent"), ("W_ADH_DAY_60", "adherent"),
     ("S_NON_RADIOTHERAPY_61_DAYS_AFTER", "non_adherent"), ("R_NON_DAY_61", "non_adherent"),
     ("R_EXC_DIED", "excluded"), ("W_NON_PARTIAL_ONLY", None), ("P_ADH_DAY_60", None),
+    ("R_ADH_RESECTION_BEFORE_INDEX", "adherent"), ("R_ABSENT_ONLY_BEFORE_INDEX", None),
+    ("R_NON_RESECTION_ON_INDEX", "non_adherent"),
 ])
 def test_1_5_20(run, patient, expected):
     assert run.outcome("1.5.20", patient) == expected
