@@ -8,11 +8,13 @@ with gemcitabine_paclitaxel as (
       and list_has_all(r.chemotherapy_drugs, ['gemcitabine', 'paclitaxel'])
 ),
 
+-- a contraindication is a fact about the patient (an allergy, say), so it counts from any date,
+-- like anthracycline unsuitability, not only from index - 30 days as exceptions do
 docetaxel_contraindications as (
     select g.patient_id, g.regimen_id,
         min(d.decision_date) as docetaxel_contraindicated_on
     from gemcitabine_paclitaxel g
-        join timeline.treatment_decisions d using (patient_id)
+        join validated.treatment_decisions d using (patient_id)
     where d.treatment = 'docetaxel' and d.decision = 'contraindicated'
       and d.decision_date <= g.start_date + $docetaxel_decision_days_after_start
     group by g.patient_id, g.regimen_id

@@ -53,6 +53,8 @@ def run(tmp_path_factory):
     _no_anthracycline(x, "G_NON_NO_ANTHRACYCLINE").regimen(["Gemzar", "Taxol"], start=14, regimen_id="GP")
     _after_anthracycline(x, "G_NON_DOCETAXEL_CONTRAINDICATED").decision(14, "docetaxel", "contraindicated") \
         .regimen(["gemcitabine", "paclitaxel"], start=14, regimen_id="GP")
+    _after_anthracycline(x, "G_NON_DOCETAXEL_CONTRAINDICATED_YEARS_BEFORE").decision(-1000, "docetaxel", "contraindicated") \
+        .regimen(["gemcitabine", "paclitaxel"], start=14, regimen_id="GP")
     _after_anthracycline(x, "G_ADH_DOCETAXEL_DECISION_AFTER").decision(15, "docetaxel", "contraindicated") \
         .regimen(["gemcitabine", "paclitaxel"], start=14, regimen_id="GP")
     _no_anthracycline(x, "G_ADH_ANTHRACYCLINE_DECISION_SAME_DAY").decision(14, "anthracycline", "contraindicated") \
@@ -93,6 +95,7 @@ def test_1_3_10_reason_names_the_first_deviating_line(run):
 @pytest.mark.parametrize("patient, expected", [
     ("G_ADH", "adherent"), ("G_ADH_WITH_PARTNER", "adherent"), ("G_NON_NO_ANTHRACYCLINE", "non_adherent"),
     ("G_NON_DOCETAXEL_CONTRAINDICATED", "non_adherent"), ("G_ADH_DOCETAXEL_DECISION_AFTER", "adherent"),
+    ("G_NON_DOCETAXEL_CONTRAINDICATED_YEARS_BEFORE", "non_adherent"),
     ("G_ADH_ANTHRACYCLINE_DECISION_SAME_DAY", "adherent"), ("G_NON_ANTHRACYCLINE_DECISION_DAY_AFTER", "non_adherent"),
     ("G_ABSENT_ADJUVANT", None),
 ])
