@@ -19,7 +19,9 @@ regimen_drugs as (
             when bool_or(intent = 'palliative') then 'palliative'
             when bool_or(intent = 'adjuvant') then 'adjuvant'
             when bool_or(intent = 'neoadjuvant') then 'neoadjuvant'
-            when bool_or(intent = 'supportive') then 'supportive'
+            -- "supportive" describes a bone-targeted or antiemetic partner, never an anticancer drug
+            -- whose intent was not recorded: letrozole (no intent) + denosumab (supportive) is unknown
+            when bool_or(intent = 'supportive') and not bool_or(is_anticancer and intent = 'unknown') then 'supportive'
             else 'unknown'
         end as intent,
         -- the reason recorded on the drug that ended last; ties broken clinically (died first)

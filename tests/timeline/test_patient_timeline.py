@@ -26,6 +26,9 @@ def run(tmp_path_factory):
     x.patient("PRIOR_MIXED").metastatic().regimen("tamoxifen", start=-1500, end=-900, intent="adjuvant").regimen("exemestane", start=-900, end=-200, intent="adjuvant")
     x.patient("PRIOR_NONE").metastatic().regimen("goserelin", start=-1500, intent="adjuvant")
     x.patient("UNRECOGNISED").metastatic().regimen("Study drug XY-12", start=10)
+    (x.patient("MIXED_INTENT").metastatic()
+        .regimen("letrozole", start=10, intent=None, regimen_id="R1")
+        .regimen("denosumab", start=10, intent="supportive", regimen_id="R1"))
     folder = tmp_path_factory.mktemp("timeline")
     return run_audit(x.write(folder / "extract"), folder)
 
@@ -47,6 +50,13 @@ def test_regimen_classes_from_brand_names(run):
     assert regimens["BONE"]["is_bone_targeted_only"] and not regimens["BONE"]["is_line_of_therapy"]
     assert regimens["GNRH"]["has_gnrh_agonist"] and not regimens["GNRH"]["is_line_of_therapy"]
     assert regimens["ADJ"]["is_palliative"] is False
+
+
+def test_a_supportive_partner_does_not_make_an_anticancer_regimen_supportive(run):
+    regimen = run.query("select * from timeline.regimens where patient_id = 'MIXED_INTENT'")[0]
+    assert regimen["intent"] == "unknown" and regimen["is_palliative"] and regimen["is_line_of_therapy"]
+    supportive = run.query("select patient_id, regimen_id from timeline.regimens where intent = 'supportive'")
+    assert supportive == [{"patient_id": "LINES", "regimen_id": "BONE"}]  # bone-targeted only: still supportive
 
 
 def test_receptor_status_prefers_metastasis_specimen_per_receptor(run):
