@@ -8,7 +8,8 @@ with candidates as (
       and prior_endocrine_kind = $prior_endocrine
       and er_status in ('positive', 'unknown')
       and sex in ('female', 'unknown')
-      and coalesce(menopausal_status_at_index, 'unknown') not in ('pre', 'peri')
+      -- not_applicable (recorded for men) is outside, as in 1.3.5 and 1.3.6; unknown is insufficient data
+      and coalesce(menopausal_status_at_index, 'unknown') not in ('pre', 'peri', 'not_applicable')
 ),
 
 final as (

@@ -22,6 +22,7 @@ def run(tmp_path_factory):
     x.patient("A_INS_ER").metastatic().pathology(er="unknown").regimen("letrozole", start=14)
     x.patient("A_MENOPAUSE_NEARBY").metastatic(menopausal_status=None).event(20, "progression", menopausal_status="post").pathology().regimen("anastrozole", start=14)
     x.patient("ABSENT_PRE").metastatic(menopausal_status="pre").pathology().regimen("tamoxifen", start=14)
+    x.patient("ABSENT_NOT_APPLICABLE").metastatic(menopausal_status="not_applicable").pathology().regimen("letrozole", start=14)
     x.patient("ABSENT_MAN", sex="male").metastatic(menopausal_status="not_applicable").pathology().regimen("tamoxifen", start=14)
     x.patient("ABSENT_NO_ENDOCRINE").metastatic().pathology().regimen("paclitaxel", start=14)
     # Lines interleaved: chemotherapy first, then the first endocrine line is judged.
@@ -45,6 +46,7 @@ def run(tmp_path_factory):
     ("A_INS_SEX", "insufficient_data", None), ("A_INS_ER", "insufficient_data", None),
     ("A_MENOPAUSE_NEARBY", "adherent", None),
     ("ABSENT_PRE", None, None), ("ABSENT_MAN", None, None), ("ABSENT_NO_ENDOCRINE", None, None),
+    ("ABSENT_NOT_APPLICABLE", None, None),
     ("A_ADH_SECOND_LINE", "adherent", None), ("A_PRIOR_GNRH_ONLY", "adherent", None),
     ("A_PRIOR_TAM_DM30", "adherent", None),
     ("B_ADH", None, "adherent"), ("B_NON", None, "non_adherent"), ("B_PRIOR_TAM_DM31", None, "adherent"),
