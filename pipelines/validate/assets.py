@@ -9,8 +9,8 @@ import dagster as dg
 
 from pipelines.bookkeeping import record_validation
 from pipelines.ingest.contract import Table, load_contract
-from pipelines.validate import VALIDATION_REFUSAL
 from pipelines.resources import AuditDatabase, AuditSettings
+from pipelines.validate import VALIDATION_REFUSAL
 from pipelines.validate.runner import validate_table
 from pipelines.validate.staging import staging_select, validated_select
 from pipelines.validate.suites import suite_expectations
