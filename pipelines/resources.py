@@ -11,8 +11,10 @@ import duckdb
 
 from audit_rules.catalogue import Catalogue, load_catalogue, validate_rule_overrides
 from pipelines import run_lock
-from pipelines.config import AuditConfig, load_config
+from pipelines.config import AuditConfig, ConfigError, load_config
+from pipelines.reports.publish import recover_interrupted_publish
 from pipelines.sql_runner import load_macros
+from pipelines.timeline.drug_names import load_drug_value_set
 
 
 def work_dir_for(output_dir: str | Path) -> Path:
@@ -33,6 +35,10 @@ class AuditSettings(dg.ConfigurableResource):
     def config(self) -> AuditConfig:
         config = load_config(self.config_file)
         validate_rule_overrides(self.rules, config.section("rules"))
+        try:  # checked now, so that a bad name refuses the configuration before the run starts
+            load_drug_value_set(config.section("value_sets")["drug_names"])
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
         return config
 
     @property
@@ -54,6 +60,7 @@ class AuditSettings(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # one run per output folder, however it was started (CLI, schedule, sensor, UI)
         run_lock.acquire(self.work_path)
+        recover_interrupted_publish(self.output_path, self.work_path)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         run_lock.release(self.work_path)

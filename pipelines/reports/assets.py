@@ -12,7 +12,7 @@ from pipelines.reports import files
 from pipelines.reports.measure_reports import build_measure_reports, write_measure_reports
 from pipelines.reports.manifest import build_manifest, write_manifest
 from pipelines.reports.provider_exports import write_icb_exports, write_provider_exports
-from pipelines.reports.publish import PublishRefused, publish
+from pipelines.reports.publish import PublishRefused, carry_forward_quarters, publish
 from pipelines.resources import AuditDatabase, AuditSettings
 
 @dg.asset(group_name="reports", deps=["case_outcomes", "measures", "descriptive_figures"], kinds={"csv"},
@@ -84,9 +84,11 @@ def published_audit(context: dg.AssetExecutionContext, audit: AuditSettings, duc
     started_at = dt.datetime.fromtimestamp(started, dt.timezone.utc).isoformat(timespec="seconds") if started else None
     from pipelines.definitions import STAGE_OF_ASSET  # the one place that lists every stage's assets
     group_of = STAGE_OF_ASSET
+    kept_quarters = carry_forward_quarters(audit.output_path, folder)
     with duckdb.connect() as con:
         manifest = build_manifest(con, audit.config, audit.rules, audit.input_path,
                                   _stage_timings(context, group_of), started_at)
+    manifest["quarters_kept_from_previous_output"] = kept_quarters
     write_manifest(manifest, folder)
     try:
         publish(folder, audit.output_path, audit.work_path)

@@ -98,3 +98,19 @@ def test_a_run_refused_at_validation_says_why_in_one_line_and_keeps_the_previous
                                        "of patients passed validation (most frequent reason: provider_code")
     assert "Nothing was published" in completed.stderr
     assert _snapshot(output) == before
+
+
+def test_a_run_killed_between_the_two_moves_of_publishing_loses_nothing(sample_output, tmp_path):
+    """Publishing moves OUT_DIR aside to .<out>.work/previous, then the new output into place. Killed
+    between the two, the last good output is only in `previous`: the next run puts it back first,
+    even when that run is itself refused."""
+    output = tmp_path / "out"
+    previous = tmp_path / ".out.work" / "previous"
+    shutil.copytree(sample_output, previous)
+    before = _snapshot(previous)
+    extract = tmp_path / "extract"
+    shutil.copytree(SAMPLE_DATA_DIR, extract, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    (extract / "disease_events.csv").unlink()  # this run is refused at ingest
+    refused = run_cli_on_sample(output, extract)
+    assert refused.returncode == 2, refused.stderr
+    assert _snapshot(output) == before and not previous.exists()
