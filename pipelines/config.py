@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,8 +103,25 @@ def load_config(path: str | Path | None = None) -> AuditConfig:
     if not isinstance(overrides, dict):
         raise ConfigError(f"configuration file {path} must hold a mapping of settings")
     values = _merge(defaults, overrides, "")
-    targets = values["targets"]
-    for key, target in targets.items():
+    _check_relations(values)
+    return AuditConfig(values=values, source=str(path))
+
+
+def _check_relations(values: dict) -> None:
+    """Values that are the right type but unusable, or that would quietly switch a safeguard off."""
+    for key, target in values["targets"].items():
         if not 0 <= target <= 1:
             raise ConfigError(f"'targets.{key}' must be between 0 and 1, got {target!r}")
-    return AuditConfig(values=values, source=str(path))
+    disclosure = values["disclosure"]
+    if disclosure["round_to"] < 1:
+        raise ConfigError(f"'disclosure.round_to' must be 1 (no rounding) or more, got {disclosure['round_to']!r}")
+    if not 1 <= disclosure["suppress_min"] <= disclosure["suppress_max"]:
+        raise ConfigError("'disclosure.suppress_min' must be at least 1 and at most 'disclosure.suppress_max', got "
+                          f"{disclosure['suppress_min']!r} and {disclosure['suppress_max']!r}")
+    run = values["run"]
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", run["duckdb_memory_limit"].strip()):
+        raise ConfigError(f"'run.duckdb_memory_limit' must be a size such as 2GB or 512MB, "
+                          f"got {run['duckdb_memory_limit']!r}")
+    for key in ("duckdb_threads", "validation_batch_rows"):
+        if run[key] < 1:
+            raise ConfigError(f"'run.{key}' must be at least 1, got {run[key]!r}")
