@@ -2,7 +2,8 @@
 extract lands in the inbox.
 
 An extract folder in the inbox counts as complete when it holds a `READY` marker file (written last
-by the sender), so a half-copied extract is never audited.
+by the sender), so a half-copied extract is never audited. Each delivery is audited once; writing the
+marker again (after fixing a refused extract, say) delivers the folder again.
 """
 from __future__ import annotations
 
@@ -38,6 +39,12 @@ def ready_extracts(inbox: Path) -> list[Path]:
     return sorted(p for p in inbox.iterdir() if p.is_dir() and (p / READY_MARKER).is_file())
 
 
+def delivery(extract: Path) -> str:
+    """An extract folder and when it was marked ready: a sender who fixes an extract and writes its
+    READY marker again gets it audited again; an unchanged folder is audited once."""
+    return f"{extract.name}@{(extract / READY_MARKER).stat().st_mtime_ns}"
+
+
 def inbox_sensor(job: dg.UnresolvedAssetJobDefinition, settings: AuditSettings) -> dg.SensorDefinition:
     """`settings` gives the output folder and configuration of the runs (the definitions' own)."""
 
@@ -47,16 +54,16 @@ def inbox_sensor(job: dg.UnresolvedAssetJobDefinition, settings: AuditSettings) 
     def extract_inbox(context: dg.SensorEvaluationContext):
         inbox = Path(os.environ.get("ABC_AUDIT_INBOX", "inbox"))
         audited = set(json.loads(context.cursor)) if context.cursor else set()
-        waiting = [p for p in ready_extracts(inbox) if p.name not in audited]
+        waiting = [p for p in ready_extracts(inbox) if delivery(p) not in audited]
         if not waiting:
             return dg.SkipReason(f"no new extract with a {READY_MARKER} marker in {inbox}")
         # runs share one output folder and its lock: start the next only when none is active
         if context.instance.get_run_records(dg.RunsFilter(job_name=job.name, statuses=ACTIVE), limit=1):
             return dg.SkipReason(f"{len(waiting)} extract(s) waiting for the current audit run to finish")
         extract = waiting[0]
-        context.update_cursor(json.dumps(sorted(audited | {extract.name})))
+        context.update_cursor(json.dumps(sorted(audited | {delivery(extract)})))
         return dg.RunRequest(
-            run_key=extract.name, tags={"abc_audit/extract": extract.name},
+            run_key=delivery(extract), tags={"abc_audit/extract": extract.name},
             # run config replaces the resource's whole config: keep its output folder and configuration
             run_config={"resources": {"audit": {"config": {
                 "input_dir": str(extract.resolve()), "output_dir": settings.output_dir,

@@ -2,15 +2,16 @@
 and the inbox sensor (a new extract folder with a READY marker), with Dagster's test utilities."""
 import csv
 import datetime as dt
+import json
+import os
 from zoneinfo import ZoneInfo
 
 import dagster as dg
-
-from pipelines.automation import inbox_sensor
 import duckdb
 
+from pipelines.automation import inbox_sensor
 from pipelines.definitions import ALL_ASSETS, QUARTERLY_ASSETS, audit_job, default_resources, defs
-from pipelines.partitions import quarter_label
+from pipelines.partitions import REPORTING_QUARTERS, quarter_label
 from tests.extract_builder import Extract
 
 
@@ -58,6 +59,16 @@ def test_quarterly_partitions_of_rules_measures_and_report(tmp_path):
     assert measure_periods == {"2024Q1", "2024Q2"}
     keys = instance.get_materialized_partitions(dg.AssetKey("quarter_case_outcomes"))
     assert keys == {"2024-01-01", "2024-04-01"}
+    # ...and in the published output: reporting 2024Q2 does not unpublish 2024Q1, nor does a full audit.
+    quarters = tmp_path / "out" / "quarters"
+    assert sorted(q.name for q in quarters.iterdir()) == ["2024Q1", "2024Q2"]
+    first_quarter = (quarters / "2024Q1" / "measures.csv").read_bytes()
+    result = dg.materialize(ALL_ASSETS, resources=resources, instance=instance, raise_on_error=False)
+    assert result.success
+    assert sorted(q.name for q in quarters.iterdir()) == ["2024Q1", "2024Q2"]
+    assert (quarters / "2024Q1" / "measures.csv").read_bytes() == first_quarter
+    manifest = json.loads((tmp_path / "out" / "run_manifest.json").read_text())
+    assert manifest["quarters_kept_from_previous_output"] == ["2024Q1", "2024Q2"]
 
 
 def test_inbox_sensor_waits_for_the_ready_marker_and_audits_each_extract_once(tmp_path, monkeypatch):
@@ -76,7 +87,8 @@ def test_inbox_sensor_waits_for_the_ready_marker_and_audits_each_extract_once(tm
     assert isinstance(evaluate()[1], dg.SkipReason)
     (inbox / "2025-10-extract" / "READY").touch()
     context, request = evaluate()
-    assert isinstance(request, dg.RunRequest) and request.run_key == "2025-10-extract"
+    assert isinstance(request, dg.RunRequest) and request.run_key.startswith("2025-10-extract@")
+    first_delivery = request.run_key
     assert request.run_config["resources"]["audit"]["config"]["input_dir"] == str((inbox / "2025-10-extract").resolve())
     assert isinstance(evaluate(context.cursor)[1], dg.SkipReason)
 
@@ -86,3 +98,18 @@ def test_inbox_sensor_waits_for_the_ready_marker_and_audits_each_extract_once(tm
     assert result.success
     with (tmp_path / "out" / "case_outcomes.csv").open() as handle:
         assert {r["patient_id"] for r in csv.DictReader(handle)} == {"P1", "P2"}
+
+    # writing the marker again (the sender fixed the extract) delivers the folder again, once
+    marker = inbox / "2025-10-extract" / "READY"
+    os.utime(marker, ns=(marker.stat().st_atime_ns, marker.stat().st_mtime_ns + 1_000_000_000))
+    again, request = evaluate(context.cursor)
+    assert isinstance(request, dg.RunRequest) and request.run_key.startswith("2025-10-extract@")
+    assert request.run_key != first_delivery
+    assert isinstance(evaluate(again.cursor)[1], dg.SkipReason)
+
+
+def test_every_quarter_of_the_sample_can_be_reported_as_a_partition(sample_output):
+    with (sample_output / "measures.csv").open() as handle:
+        periods = {r["period"] for r in csv.DictReader(handle)} - {"all"}
+    quarters = {quarter_label(key) for key in REPORTING_QUARTERS.get_partition_keys()}
+    assert periods and periods <= quarters, sorted(periods - quarters)
