@@ -31,7 +31,7 @@ def test_validate_refuses_an_extract_without_a_required_table(tmp_path, capsys):
     assert "Extract refused" in error and "disease_events" in error and "Traceback" not in error
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["validate"], ["rules"]])
+@pytest.mark.parametrize("command", [[], ["run"], ["validate"], ["rules"], ["diff"]])
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli([*command, "--help"])

@@ -24,3 +24,30 @@ def test_lineage_follows_the_sql(tmp_path):
     parents = {k.to_user_string() for k in graph.get(dg.AssetKey("rule_1_3_1")).parent_keys}
     assert {"patient_timeline", "ovarian_suppression", "treatment_decisions", "patient_cohort",
             "rule_catalogue"} <= parents
+
+
+def test_assets_report_what_the_ui_shows(tmp_path):
+    """Issue 5: row counts, quarantined rows, each rule's outcomes and adherence, a markdown table of
+    national adherence, and the dashboard path, in the materialisations' metadata."""
+    from tests.conftest import run_audit
+    from tests.extract_builder import Extract
+
+    x = Extract()
+    x.patient("P1").metastatic().pathology().care(5, "mdt_discussion")
+    x.patient("P2").metastatic().pathology()
+    x.patient("P3", sex="femme").metastatic()  # quarantined
+    run = run_audit(x.write(tmp_path / "extract"), tmp_path)
+    result = run.result
+    assert result.success
+
+    def metadata(asset: str) -> dict:
+        return {k: v.value for k, v in result.asset_materializations_for_node(asset)[0].metadata.items()}
+
+    patients = metadata("validated_patients")
+    assert (patients["rows_read"], patients["rows_accepted"], patients["rows_quarantined"]) == (3, 2, 1)
+    qs12_5 = metadata("rule_qs12_5")
+    assert (qs12_5["adherent"], qs12_5["non_adherent"], qs12_5["adherence"]) == (1, 1, 0.5)
+    table = metadata("measures")["national_adherence"]
+    assert "| QS12-5 |" in table and "50.0%" in table
+    assert metadata("dashboard")["dashboard"] == str(run.output.resolve() / "dashboard.html")
+    assert metadata("published_audit")["output"] == str(run.output.resolve())

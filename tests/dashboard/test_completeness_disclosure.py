@@ -3,15 +3,8 @@ denominator is from 1 to 7 is shown as `*`, with no colour, hover counts are dis
 and the other shares are those of the rounded counts (a share of the true counts would reveal them).
 Checked on the sample's dashboard against the true counts in measures.csv."""
 import csv
-import json
 
-
-def _heatmap(html: str, div_id: str) -> dict:
-    """The first trace of the figure drawn into `div_id` (Plotly.newPlot("<id>", [traces], layout))."""
-    call = html.index("Plotly.newPlot(", html.index(f'document.getElementById("{div_id}")'))
-    start = html.index("[", html.index(f'"{div_id}"', call))
-    data, _ = json.JSONDecoder().raw_decode(html[start:])
-    return data[0]
+from tests.dashboard.plotly_page import figure_traces
 
 
 def _rounded(count: int) -> int:
@@ -20,7 +13,7 @@ def _rounded(count: int) -> int:
 
 def test_small_counts_are_hidden_in_the_completeness_heatmap(sample_output):
     html = (sample_output / "dashboard.html").read_text(encoding="utf-8")
-    heatmap = _heatmap(html, "completeness-rules")
+    heatmap = figure_traces(html, "completeness-rules")[0]
     label = {(rule, provider): heatmap["text"][i][j]
              for i, rule in enumerate(heatmap["y"]) for j, provider in enumerate(heatmap["x"])}
     hover = {(rule, provider): heatmap["customdata"][i][j]
@@ -43,3 +36,15 @@ def test_small_counts_are_hidden_in_the_completeness_heatmap(sample_output):
         for count in hover[key].replace(" cases", "").split(" of "):
             assert count == "*" or int(count) % 5 == 0, hover[key]
     assert hidden and shown, "the sample has both kinds of cell"
+
+
+def test_field_completeness_counts_are_disclosure_controlled(sample_output):
+    html = (sample_output / "dashboard.html").read_text(encoding="utf-8")
+    heatmap = figure_traces(html, "completeness-fields")[0]
+    labels = [label for row in heatmap["text"] for label in row if label]
+    hovers = [hover for row in heatmap["customdata"] for hover in row if hover]
+    assert labels and hovers
+    assert all(label == "*" or label.endswith("%") for label in labels)
+    for hover in hovers:
+        count = hover.removesuffix(" rows")
+        assert count == "*" or int(count) % 5 == 0, hover

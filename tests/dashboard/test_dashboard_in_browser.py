@@ -1,5 +1,6 @@
 """dashboard.html in a real headless Chromium (Debian's, driven by Playwright), offline: no console
 errors, every audited measure has its funnel plot and trend, the scorecard filters work."""
+import csv
 import os
 import shutil
 from pathlib import Path
@@ -57,6 +58,36 @@ def test_scorecard_lists_every_rule_and_filters_by_icb(page):
     browser_page.select_option("#scorecard-area", index=1)
     assert rows.count() == len(load_catalogue().audited_rules)
     assert rows.nth(0).locator("td").nth(2).inner_text() != national
+
+
+def test_scorecard_period_filter_shows_that_quarters_disclosed_figures(page, sample_output):
+    """Every cell of the national scorecard for one quarter, against the national rows of an ICB export."""
+    browser_page = page[0]
+    quarter = browser_page.locator("#scorecard-period option").nth(4).get_attribute("value")
+    browser_page.select_option("#scorecard-area", "national")
+    browser_page.select_option("#scorecard-period", quarter)
+    export = next((sample_output / "exports" / "icb").glob("*/measures.csv"))
+    with export.open(encoding="utf-8") as handle:
+        national = {r["rule_id"]: r for r in csv.DictReader(handle)
+                    if r["level"] == "national" and r["period"] == quarter}
+    rows = browser_page.locator("#scorecard-table tbody tr")
+    assert [rows.nth(i).locator("td").nth(0).inner_text() for i in range(3)] == ["QS12-4", "QS12-5", "QS12-6"]
+    checked = 0
+    for i in range(rows.count()):
+        cells = [c.inner_text() for c in rows.nth(i).locator("td").all()]
+        expected = national.get(cells[0])
+        if expected is None:
+            assert cells[2] == "no cases"
+            continue
+        assert cells[2] == f"{expected['numerator']} / {expected['denominator']}", cells
+        if expected["suppressed"] == "true" or not expected["adherence"]:
+            assert cells[3] == ("hidden (small numbers)" if expected["suppressed"] == "true" else ""), cells
+        else:  # JavaScript's toFixed rounds halves up, Python's format to even: compare within half a digit
+            assert abs(float(cells[3].rstrip("%")) - 100 * float(expected["adherence"])) <= 0.05 + 1e-9, cells
+        assert cells[6] == {"true": "met", "false": "not met", "": ""}[expected["target_met"]], cells
+        assert (cells[7], cells[8]) == (expected["excluded"], expected["insufficient_data"]), cells
+        checked += 1
+    assert checked > 20
 
 
 def test_screenshot_is_saved(page):

@@ -56,6 +56,34 @@ def test_outputs_exist_with_contract_columns(sample_runs):
     assert all(len(i["sha256"]) == 64 for i in manifest["extract"]["inputs"] if i["file"])
 
 
+def test_manifest_records_provenance(sample_runs):
+    """Issue 5 "Provenance": software, guideline and catalogue versions, configuration, each input
+    file with its row count and SHA-256, reconciliation, and timings per stage, checked against
+    independent sources (package metadata, the catalogue, the default configuration, the files)."""
+    import hashlib
+    from importlib.metadata import version
+
+    from pipelines.config import load_config
+    from sample_data import SAMPLE_DATA_DIR
+
+    manifest = json.loads((sample_runs[0] / "first" / "run_manifest.json").read_text())
+    assert manifest["software"] == {"name": "abc-audit", "version": version("abc-audit")}
+    catalogue = load_catalogue()
+    assert manifest["rule_catalogue"]["version"] == catalogue.version
+    assert {r: v["version"] for r, v in manifest["rule_catalogue"]["rules"].items()} == \
+        {r.id: r.version for r in catalogue.rules}
+    assert manifest["configuration"] == {"source": "default",
+                                         "values": json.loads(json.dumps(load_config().as_manifest(), default=str))}
+    for entry in manifest["extract"]["inputs"]:
+        path = SAMPLE_DATA_DIR / entry["file"]
+        assert entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest(), entry["file"]
+        with path.open(encoding="utf-8", newline="") as handle:
+            assert entry["rows_read"] == sum(1 for _ in csv.reader(handle)) - 1, entry["file"]
+    assert set(manifest["timings_seconds"]) == {"ingest", "validate", "timeline", "rules", "measures", "reports"}
+    assert all(seconds > 0 for seconds in manifest["timings_seconds"].values())
+    assert manifest["started_at"] <= manifest["finished_at"]
+
+
 def _possible_outcomes(rule) -> set[str]:
     """What a rule can yield, from its catalogue entry."""
     outcomes = {"adherent", "non_adherent"}
