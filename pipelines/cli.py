@@ -160,7 +160,8 @@ def validate(args: argparse.Namespace) -> int:
         write_validation_report(con, report / "data_quality")
         tables = con.execute("""select table_name, rows_read, rows_accepted, rows_quarantined
             from bookkeeping.row_reconciliation order by table_name""").fetchall()
-        reasons = con.execute("""select table_name, reason, count(distinct source_row) as rows from validated.quarantine
+        reasons = con.execute("""select table_name, reason, count(distinct coalesce(source_row, -source_line)) as rows
+            from validated.quarantine
             where action = 'row_quarantined' group by all order by rows desc, table_name, reason limit 10""").fetchall()
     print(f"  {'table':20} {'read':>8} {'accepted':>9} {'quarantined':>12}")
     for table, read, accepted, quarantined in tables:
@@ -173,6 +174,22 @@ def validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _format_rule(rule) -> str:
+    """A catalogue entry for people: lists as bullets, parameters as `name: value` lines."""
+    lines = []
+    for key, value in rule.__dict__.items():
+        if key == "order" or value in (None, (), [], {}, ""):
+            continue
+        label = key.replace("_", " ")
+        if isinstance(value, dict):
+            lines += [f"{label}:"] + [f"  {name}: {item}" for name, item in value.items()]
+        elif isinstance(value, (list, tuple)):
+            lines += [f"{label}:"] + [f"  - {' '.join(str(item).split())}" for item in value]
+        else:
+            lines.append(f"{label}: {' '.join(str(value).split())}")
+    return "\n".join(lines)
+
+
 def rules(args: argparse.Namespace) -> int:
     from audit_rules.catalogue import load_catalogue
 
@@ -183,9 +200,7 @@ def rules(args: argparse.Namespace) -> int:
         except KeyError as error:
             print(f"abc-audit: {error.args[0]}", file=sys.stderr)
             return EXIT_FAILED
-        for key, value in rule.__dict__.items():
-            if value not in (None, (), {}, ""):
-                print(f"{key}: {value}")
+        print(_format_rule(rule))
         return EXIT_OK
     print(f"{catalogue.guideline} (version {catalogue.guideline_version}), catalogue v{catalogue.version}")
     for rule in catalogue.rules:

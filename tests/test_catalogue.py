@@ -68,6 +68,8 @@ def test_rules_command_lists_and_shows(capsys):
     assert cli(["rules", "show", "1.5.16"]) == 0
     shown = capsys.readouterr().out
     assert "single fraction of 8 Gy" in shown and "single_fraction_dose_gy" in shown
+    assert "\nexclusions:\n  - " in shown and "\nparameters:\n  single_fraction_dose_gy: 8" in shown
+    assert "order:" not in shown and "('" not in shown and "{'" not in shown  # no Python reprs
 
 
 def test_run_refuses_a_bad_configuration_with_exit_status_2(tmp_path, capsys):

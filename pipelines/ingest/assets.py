@@ -4,7 +4,8 @@ import dagster as dg
 
 from pipelines.bookkeeping import record_input_file
 from pipelines.ingest.contract import Table, load_contract
-from pipelines.ingest.privacy import refuse_identifier_columns, refuse_identifier_values
+from pipelines.ingest.privacy import (refuse_identifier_columns, refuse_identifier_values,
+                                      refuse_identifiers_in_unreadable_lines)
 from pipelines.ingest.reader import ExtractRefused, find_table_file, load_raw_table
 from pipelines.resources import AuditDatabase, AuditSettings
 
@@ -31,6 +32,7 @@ def build_raw_asset(table: Table) -> dg.AssetsDefinition:
                 columns = [c for c in table.column_names + list(loaded.ignored_columns)]
                 refuse_identifier_columns(contract, table.name, list(loaded.ignored_columns))
                 refuse_identifier_values(con, table.name, columns)
+                refuse_identifiers_in_unreadable_lines(con, table.name)
             except ExtractRefused as error:
                 con.execute(f"drop table if exists raw.{table.name}")
                 raise refuse(str(error)) from None

@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 
 from pipelines.ingest.contract import Contract
-from pipelines.ingest.reader import ExtractRefused
+from pipelines.ingest.reader import ExtractRefused, parser_rejects_table
 
 # Value checks on every text column (each a macro in sql/macros): what it finds, and what to do.
 VALUE_CHECKS = (
@@ -39,3 +39,17 @@ def refuse_identifier_values(con: duckdb.DuckDBPyConnection, table: str, columns
     for (_, column, what, advice), rows in zip(checks, found):
         if rows:
             raise ExtractRefused(f"direct identifier refused: {table}.{column} holds {what} in {rows} row(s); {advice}")
+
+
+def refuse_identifiers_in_unreadable_lines(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Lines the CSV parser could not read are quarantined by number only, but an identifier in one
+    is still an identifier in the extract: refused like any other."""
+    rejects = parser_rejects_table(table)
+    if not con.execute("select count(*) from duckdb_tables() where table_name = ? and temporary",
+                       [rejects]).fetchone()[0]:
+        return  # Parquet, or an absent optional table
+    for macro, what, advice in VALUE_CHECKS:
+        lines = con.execute(f"select count(distinct line) from {rejects} where {macro}(csv_line)").fetchone()[0]
+        if lines:
+            raise ExtractRefused(f"direct identifier refused: {table} holds {what} in {lines} line(s) "
+                                 f"that could not be read as CSV; {advice}")

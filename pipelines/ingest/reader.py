@@ -105,11 +105,16 @@ def _normalised_columns(table: Table, header: list[str], file_name: str) -> list
     return names
 
 
+def parser_rejects_table(table: str) -> str:
+    """DuckDB's temporary table of the lines of a CSV file its parser could not read (with their text)."""
+    return f"rejects_{table}"
+
+
 def _load_csv(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> tuple[list[str], int]:
     encoding = _csv_encoding(path)
     columns = _normalised_columns(table, read_csv_header(path, encoding), path.name)
     column_types = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in columns) + "}"
-    rejects = f"rejects_{table.name}"
+    rejects = parser_rejects_table(table.name)
     con.execute(
         f"""create or replace temp table loaded as select * from read_csv($path,
             columns = {column_types}, header = true, auto_detect = false, delim = ',',

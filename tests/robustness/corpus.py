@@ -250,6 +250,10 @@ CORPUS: list[BadExtract] = [
                refused="care_events.location holds postcodes in 3 row(s)", never_printed=POSTCODE),
     BadExtract("full_date_of_birth", _edit("patients", 2, birth_year="14/03/1955"),
                refused="patients.birth_year holds full dates of birth in 1 row(s)", never_printed="14/03/1955"),
+    BadExtract("nhs_number_in_an_unreadable_line",
+               lambda f: (f / "procedures.csv").open("a").write(f'P1,"2024-05-01,other {NHS_NUMBER}\n'),
+               refused="procedures holds valid NHS numbers in 1 line(s) that could not be read as CSV",
+               never_printed=NHS_NUMBER),
     # --- accepted (problems reported where there are any) ------------------------------------------
     BadExtract("header_only_optional_table", _replace_bytes(
         "imaging", b"patient_id,imaging_date,modality,body_site,purpose,result,provider_code\n"),
