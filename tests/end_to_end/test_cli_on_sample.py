@@ -103,6 +103,19 @@ def test_sample_gives_every_audited_rule_every_outcome_it_can_produce(sample_run
         assert seen.get(rule.id) == _possible_outcomes(rule), (rule.id, seen.get(rule.id))
 
 
+def test_sample_adherence_differs_between_providers(sample_runs):
+    """The sample is for trying the dashboard: providers must differ (funnels with outliers), as the
+    generator's provider profiles intend. Judged on providers with at least 20 eligible cases."""
+    adherence: dict[str, list[float]] = {}
+    with (sample_runs[0] / "first" / "measures.csv").open() as handle:
+        for r in csv.DictReader(handle):
+            if r["level"] == "provider" and r["period"] == "all" and r["adherence"] and int(r["denominator"]) >= 20:
+                adherence.setdefault(r["rule_id"], []).append(float(r["adherence"]))
+    spreads = {rule: max(v) - min(v) for rule, v in adherence.items() if len(v) >= 2}
+    assert len(spreads) >= 30
+    assert sum(spread >= 0.05 for spread in spreads.values()) >= 0.8 * len(spreads), spreads
+
+
 def test_two_runs_are_byte_identical(sample_runs):
     base = sample_runs[0]
     for name in ("case_outcomes.csv", "measures.csv", "measure_reports.json", "dashboard.html"):

@@ -26,6 +26,15 @@ def run(tmp_path_factory):
     x.patient("PET_AFTER_METASTATIC_CT").metastatic(**liver).imaging(-40, "ct", "staging", "metastatic").imaging(-10, "pet_ct", "staging")
     x.patient("PET_MONITORING").metastatic(**liver).imaging(100, "pet_ct", "response_monitoring")
     x.patient("PET_TWO").metastatic(**liver).imaging(-40, "ct", "diagnosis", "suspicious").imaging(-10, "pet_ct", "staging").imaging(25, "pet_ct", "staging")
+    # 1.1.4's population window: an equivocal result in index - 60 .. + 30
+    x.patient("EQ_DM60").metastatic(**liver).imaging(-60, "ct", "diagnosis", "equivocal")
+    x.patient("EQ_D30").metastatic(**liver).imaging(30, "ct", "staging", "equivocal")
+    x.patient("EQ_D31").metastatic(**liver).imaging(31, "ct", "staging", "equivocal")
+    # 1.1.5's population window: a diagnosis or staging PET-CT in index - 60 .. + 30
+    x.patient("PET_DM60").metastatic(**liver).imaging(-61, "ct", "diagnosis", "suspicious").imaging(-60, "pet_ct", "diagnosis")
+    x.patient("PET_DM61").metastatic(**liver).imaging(-62, "ct", "diagnosis", "suspicious").imaging(-61, "pet_ct", "diagnosis")
+    x.patient("PET_D30").metastatic(**liver).imaging(30, "pet_ct", "staging")
+    x.patient("PET_D31").metastatic(**liver).imaging(31, "pet_ct", "staging")
     folder = tmp_path_factory.mktemp("imaging_114_115")
     return run_audit(x.write(folder / "extract"), folder)
 
@@ -34,6 +43,7 @@ def run(tmp_path_factory):
     ("EQ_MRI", "adherent"), ("EQ_MRI_D30", "adherent"), ("EQ_MRI_D31", "non_adherent"), ("EQ_NO_MRI", "non_adherent"),
     ("EQ_DIED", "excluded"), ("EQ_OUTSIDE_WINDOW", None), ("EQ_ULTRASOUND_NO_BONE", None),
     ("EQ_ULTRASOUND_BONE", "non_adherent"), ("EQ_MRI_ITSELF", None),
+    ("EQ_DM60", "non_adherent"), ("EQ_D30", "non_adherent"), ("EQ_D31", None),
 ])
 def test_1_1_4(run, patient, expected):
     assert run.failure() is None
@@ -45,6 +55,8 @@ def test_1_1_4(run, patient, expected):
     ("PET_AFTER_SUSPICIOUS_D91", "scan_2", "non_adherent"), ("PET_FIRST_TEST", "scan_1", "non_adherent"),
     ("PET_AFTER_METASTATIC_CT", "scan_2", "non_adherent"), ("PET_MONITORING", "scan_1", None),
     ("PET_TWO", "scan_2", "adherent"), ("PET_TWO", "scan_3", "adherent"),
+    ("PET_DM60", "scan_2", "adherent"), ("PET_DM61", "scan_2", None),
+    ("PET_D30", "scan_1", "non_adherent"), ("PET_D31", "scan_1", None),
 ])
 def test_1_1_5(run, patient, scan, expected):
     assert run.failure() is None

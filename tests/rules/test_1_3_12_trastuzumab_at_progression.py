@@ -33,6 +33,16 @@ def run(tmp_path_factory):
         .decision(P + 18, "trastuzumab", "contraindicated")
     her2("B_DECIDED_AFTER_WINDOW").regimen("trastuzumab", start=14, end=P + 20).event(P, "progression", sites="brain") \
         .decision(P + 91, "trastuzumab", "contraindicated")
+    her2("B_DIED", date_of_death=day(P + 20)).regimen("trastuzumab", start=14, end=P + 10) \
+        .event(P, "progression", sites="brain")
+    her2("B_STOPPED_D42").regimen("trastuzumab", start=14, end=P + 42).event(P, "progression", sites="brain")
+    her2("B_CONTINUED_D43").regimen("trastuzumab", start=14, end=P + 43).event(P, "progression", sites="brain")
+    her2("B_EXC_DECIDED_D90").regimen("trastuzumab", start=14, end=P + 20).event(P, "progression", sites="brain") \
+        .decision(P + 90, "trastuzumab", "contraindicated")
+    her2("A_RESTARTED_D90").regimen("trastuzumab", start=10, end=P).event(P, "progression", sites="liver") \
+        .regimen("trastuzumab", start=P + 90)
+    her2("A_RESTARTED_D91").regimen("trastuzumab", start=10, end=P).event(P, "progression", sites="liver") \
+        .regimen("trastuzumab", start=P + 91)
     her2("A_TRASTUZUMAB_DECLINED").regimen("trastuzumab", start=10).event(P, "progression", sites="liver") \
         .decision(P + 5, "trastuzumab", "declined_by_patient")
     folder = tmp_path_factory.mktemp("trastuzumab")
@@ -48,6 +58,9 @@ def run(tmp_path_factory):
     ("B_RESTARTED_D91", None, "non_adherent"), ("B_PHESGO", None, "adherent"),
     ("B_STOPPED_CONTRAINDICATED", None, "excluded"), ("B_DECIDED_AFTER_WINDOW", None, "non_adherent"),
     ("A_TRASTUZUMAB_DECLINED", "non_adherent", None),
+    ("B_DIED", None, "excluded"), ("B_STOPPED_D42", None, "non_adherent"), ("B_CONTINUED_D43", None, "adherent"),
+    ("B_EXC_DECIDED_D90", None, "excluded"),
+    ("A_RESTARTED_D90", "non_adherent", None), ("A_RESTARTED_D91", "adherent", None),
 ])
 def test_outcome(run, patient, rule_a, rule_b):
     assert run.failure() is None

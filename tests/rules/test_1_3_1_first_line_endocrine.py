@@ -34,6 +34,16 @@ def run(tmp_path_factory):
     x.patient("ADH_AFTER_ZOLEDRONIC").metastatic().pathology().regimen("zoledronic acid", start=5, intent="supportive").regimen("Arimidex", start=10)
     x.patient("NON_ADJUVANT_AI_BEFORE").metastatic().pathology().regimen("anastrozole", start=-900, end=-100, intent="adjuvant").regimen("paclitaxel", start=10)
     x.patient("ADH_UNKNOWN_INTENT").metastatic().pathology().regimen("letrozole", start=10, intent=None)
+    # window edges: an endocrine_therapy decision up to index + 180; an ovarian procedure from
+    # index - 30 to 30 days after the first line's start (20 here)
+    x.patient("EXC_DECISION_D180").metastatic().pathology().regimen("paclitaxel", start=20).decision(180, "endocrine_therapy")
+    x.patient("NON_DECISION_D181").metastatic().pathology().regimen("paclitaxel", start=20).decision(181, "endocrine_therapy")
+    x.patient("ADH_OOPHORECTOMY_DM30").metastatic().pathology().procedure(-30, "oophorectomy").regimen("paclitaxel", start=20)
+    x.patient("NON_OOPHORECTOMY_DM31").metastatic().pathology().procedure(-31, "oophorectomy").regimen("paclitaxel", start=20)
+    x.patient("ADH_OVARIAN_RT_D50").metastatic().pathology().regimen("paclitaxel", start=20) \
+        .procedure(50, "ovarian_ablation_radiotherapy")
+    x.patient("NON_OVARIAN_RT_D51").metastatic().pathology().regimen("paclitaxel", start=20) \
+        .procedure(51, "ovarian_ablation_radiotherapy")
     folder = tmp_path_factory.mktemp("rule_1_3_1")
     return run_audit(x.write(folder / "extract"), folder)
 
@@ -51,6 +61,9 @@ def run(tmp_path_factory):
     ("ADH_MET_SPECIMEN", "adherent"), ("ABSENT_MET_SPECIMEN_D61", None),
     ("ADH_AFTER_ZOLEDRONIC", "adherent"), ("NON_ADJUVANT_AI_BEFORE", "non_adherent"),
     ("ADH_UNKNOWN_INTENT", "adherent"),
+    ("EXC_DECISION_D180", "excluded"), ("NON_DECISION_D181", "non_adherent"),
+    ("ADH_OOPHORECTOMY_DM30", "adherent"), ("NON_OOPHORECTOMY_DM31", "non_adherent"),
+    ("ADH_OVARIAN_RT_D50", "adherent"), ("NON_OVARIAN_RT_D51", "non_adherent"),
 ])
 def test_outcome(run, patient, expected):
     assert run.failure() is None

@@ -33,6 +33,17 @@ def run(tmp_path_factory):
     x.patient("B_NON").metastatic(de_novo=False).pathology().regimen("Nolvadex", start=-1500, end=-100, intent="adjuvant").regimen("fulvestrant", start=20)
     x.patient("B_PRIOR_TAM_DM31").metastatic().pathology().regimen("tamoxifen", start=-31, intent="adjuvant", end=-10).regimen("letrozole", start=14)
     x.patient("B_TAM_AND_GNRH").metastatic().pathology().regimen(["tamoxifen", "goserelin"], start=-1500, end=-100, intent="adjuvant").regimen("letrozole", start=14)
+    prior_tamoxifen = dict(drugs="tamoxifen", start=-1500, end=-100, intent="adjuvant")
+    x.patient("B_EXC").metastatic(de_novo=False).pathology().regimen(**prior_tamoxifen) \
+        .regimen("fulvestrant", start=20).decision(50, "aromatase_inhibitor", "contraindicated")
+    x.patient("B_NON_EXC_EDGE_31").metastatic(de_novo=False).pathology().regimen(**prior_tamoxifen) \
+        .regimen("fulvestrant", start=20).decision(51, "aromatase_inhibitor", "contraindicated")
+    x.patient("B_INS_MENOPAUSE").metastatic(de_novo=False, menopausal_status="unknown").pathology() \
+        .regimen(**prior_tamoxifen).regimen("anastrozole", start=20)
+    x.patient("B_INS_ER").metastatic(de_novo=False).pathology(er="unknown").regimen(**prior_tamoxifen) \
+        .regimen("anastrozole", start=20)
+    x.patient("B_INS_SEX", sex="unknown").metastatic(de_novo=False).pathology().regimen(**prior_tamoxifen) \
+        .regimen("anastrozole", start=20)
     x.patient("ABSENT_PRIOR_AI").metastatic().pathology().regimen("anastrozole", start=-1500, end=-100, intent="adjuvant").regimen("tamoxifen", start=14)
     folder = tmp_path_factory.mktemp("rule_1_3_4")
     return run_audit(x.write(folder / "extract"), folder)
@@ -49,6 +60,9 @@ def run(tmp_path_factory):
     ("ABSENT_NOT_APPLICABLE", None, None),
     ("A_ADH_SECOND_LINE", "adherent", None), ("A_PRIOR_GNRH_ONLY", "adherent", None),
     ("A_PRIOR_TAM_DM30", "adherent", None),
+    ("B_EXC", None, "excluded"), ("B_NON_EXC_EDGE_31", None, "non_adherent"),
+    ("B_INS_MENOPAUSE", None, "insufficient_data"), ("B_INS_ER", None, "insufficient_data"),
+    ("B_INS_SEX", None, "insufficient_data"),
     ("B_ADH", None, "adherent"), ("B_NON", None, "non_adherent"), ("B_PRIOR_TAM_DM31", None, "adherent"),
     ("B_TAM_AND_GNRH", None, "adherent"), ("ABSENT_PRIOR_AI", None, None),
 ])

@@ -55,6 +55,17 @@ def run(tmp_path_factory):
         .regimen("goserelin", start=250)
     _woman(x, "P_NON").regimen("tamoxifen", start=14, end=200).event(200, "progression", sites="liver") \
         .regimen("paclitaxel", start=210)
+    x.patient("R_INS_ER").metastatic(menopausal_status="pre", de_novo=False).pathology(er="unknown") \
+        .regimen(**PRIOR_TAMOXIFEN).regimen("letrozole", start=20)
+    _recurrence(x, "R_INS_SEX", sex="unknown").regimen("letrozole", start=20)
+
+    def progressed_on_tamoxifen(patient_id: str):
+        return _woman(x, patient_id).regimen("tamoxifen", start=14, end=200).event(200, "progression", sites="liver")
+
+    progressed_on_tamoxifen("P_ADH_DAY_90").regimen("goserelin", start=290)
+    progressed_on_tamoxifen("P_NON_DAY_91").regimen("goserelin", start=291)
+    progressed_on_tamoxifen("P_EXC_DAY_90").decision(290, "ovarian_suppression", "declined_by_patient")
+    progressed_on_tamoxifen("P_NON_DECISION_DAY_91").decision(291, "ovarian_suppression", "declined_by_patient")
     _woman(x, "P_ABSENT_BEFORE_TAMOXIFEN").event(10, "progression", sites="liver").regimen("tamoxifen", start=14)
     folder = tmp_path_factory.mktemp("rule_1_3_5")
     return run_audit(x.write(folder / "extract"), folder)
@@ -84,6 +95,9 @@ def test_1_3_5(run, patient, expected):
     ("R_ABSENT_POST", "index", None),
     ("P_ADH", "event_1", "adherent"), ("P_NON", "event_1", "non_adherent"),
     ("P_ABSENT_BEFORE_TAMOXIFEN", "event_1", None), ("T_ADH", "index", None),
+    ("R_INS_ER", "index", "insufficient_data"), ("R_INS_SEX", "index", "insufficient_data"),
+    ("P_ADH_DAY_90", "event_1", "adherent"), ("P_NON_DAY_91", "event_1", "non_adherent"),
+    ("P_EXC_DAY_90", "event_1", "excluded"), ("P_NON_DECISION_DAY_91", "event_1", "non_adherent"),
 ])
 def test_1_3_6(run, patient, unit, expected):
     assert run.outcome("1.3.6", patient, unit) == expected

@@ -36,6 +36,8 @@ def run(tmp_path_factory):
     _after_anthracycline(x, "S_NON_LINE_3_SAME_DRUG").regimen("docetaxel", start=14, end=100) \
         .regimen("capecitabine", start=110, end=200).regimen("capecitabine", start=210)
     _after_anthracycline(x, "S_EXC_DOCETAXEL").decision(5, "docetaxel", "contraindicated").regimen("capecitabine", start=14)
+    _after_anthracycline(x, "S_EXC_DOCETAXEL_EDGE_30").regimen("capecitabine", start=14).decision(44, "docetaxel", "contraindicated")
+    _after_anthracycline(x, "S_NON_DOCETAXEL_EDGE_31").regimen("capecitabine", start=14).decision(45, "docetaxel", "contraindicated")
     _after_anthracycline(x, "S_NON_DOCETAXEL_DECISION_LINE_2").decision(5, "docetaxel", "contraindicated") \
         .regimen("docetaxel", start=14, end=100).regimen("eribulin", start=110)
     _after_anthracycline(x, "S_INS_UNRECOGNISED").regimen(["docetaxel", "Study drug"], start=14)
@@ -73,6 +75,7 @@ def run(tmp_path_factory):
     ("S_NON_LINE_1", "non_adherent"), ("S_NON_LINE_2", "non_adherent"), ("S_NON_LINE_2_COMBINATION", "non_adherent"),
     ("S_NON_LINE_3_SAME_DRUG", "non_adherent"),
     ("S_EXC_DOCETAXEL", "excluded"), ("S_NON_DOCETAXEL_DECISION_LINE_2", "non_adherent"),
+    ("S_EXC_DOCETAXEL_EDGE_30", "excluded"), ("S_NON_DOCETAXEL_EDGE_31", "non_adherent"),
     ("S_INS_UNRECOGNISED", "insufficient_data"),
     ("S_ADH_DECISION", "adherent"), ("S_ADH_DECISION_SAME_DAY", "adherent"), ("S_ABSENT_DECISION_AFTER_LINE", None),
     ("S_ADH_AFTER_PALLIATIVE_ANTHRACYCLINE", "adherent"), ("S_ABSENT_NO_ANTHRACYCLINE", None),

@@ -25,6 +25,16 @@ def run(tmp_path_factory):
     x.patient("PET_UNKNOWN").metastatic(sites="liver").imaging(120, "pet_ct", None)
     x.patient("PET_SUSPECTED").metastatic(sites="liver").imaging(120, "pet_ct", "suspected_progression")
     x.patient("PET_TRIAL").metastatic(sites="liver").regimen("paclitaxel", start=10, clinical_trial=True).imaging(120, "pet_ct", "response_monitoring")
+    # 1.1.3's window on bone patients (x-ray or bone scan in index - 60 .. + 30)
+    x.patient("BONE_XRAY_DM60").metastatic(sites="bone").imaging(-60, "xray", "diagnosis")
+    x.patient("BONE_XRAY_DM61").metastatic(sites="bone").imaging(-61, "xray", "diagnosis")
+    x.patient("BONE_SCAN_D30").metastatic(sites="bone").imaging(30, "bone_scintigraphy", "staging")
+    x.patient("BONE_SCAN_D31").metastatic(sites="bone").imaging(31, "bone_scintigraphy", "staging")
+    # 1.1.8: monitoring means after the index date; a monitoring scan outweighs one of unknown purpose
+    x.patient("PET_MONITOR_D0").metastatic(sites="liver").imaging(0, "pet_ct", "response_monitoring")
+    x.patient("PET_MONITOR_D1").metastatic(sites="liver").imaging(1, "pet_ct", "response_monitoring")
+    x.patient("PET_UNKNOWN_AND_MONITOR").metastatic(sites="liver").imaging(60, "pet_ct", None) \
+        .imaging(120, "pet_ct", "response_monitoring")
     folder = tmp_path_factory.mktemp("imaging")
     return run_audit(x.write(folder / "extract"), folder)
 
@@ -46,6 +56,13 @@ def run(tmp_path_factory):
     ("PET_UNKNOWN", "non_adherent", "non_adherent", None, "insufficient_data"),
     ("PET_SUSPECTED", "non_adherent", "non_adherent", None, "adherent"),
     ("PET_TRIAL", "non_adherent", "non_adherent", None, "excluded"),
+    ("BONE_XRAY_DM60", "adherent", "non_adherent", "adherent", "adherent"),
+    ("BONE_XRAY_DM61", "non_adherent", "non_adherent", "non_adherent", "adherent"),
+    ("BONE_SCAN_D30", "non_adherent", "adherent", "adherent", "adherent"),
+    ("BONE_SCAN_D31", "non_adherent", "non_adherent", "non_adherent", "adherent"),
+    ("PET_MONITOR_D0", "non_adherent", "non_adherent", None, "adherent"),
+    ("PET_MONITOR_D1", "non_adherent", "non_adherent", None, "non_adherent"),
+    ("PET_UNKNOWN_AND_MONITOR", "non_adherent", "non_adherent", None, "non_adherent"),
 ])
 def test_outcome(run, patient, r111, r112, r113, r118):
     assert run.failure() is None

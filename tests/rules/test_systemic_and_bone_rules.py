@@ -18,6 +18,8 @@ def run(tmp_path_factory):
     x.patient("VC_ER_UNKNOWN").metastatic(**vc).pathology(er="unknown").regimen("letrozole", start=5)
     x.patient("VC_NO_LINE").metastatic(**vc).pathology()
     x.patient("VC_ER_NEG").metastatic(**vc).pathology(er="negative").regimen("letrozole", start=5)
+    x.patient("VC_EXC_EDGE_30").metastatic(**vc).pathology().regimen("letrozole", start=5).decision(35, "chemotherapy")
+    x.patient("VC_NON_EDGE_31").metastatic(**vc).pathology().regimen("letrozole", start=5).decision(36, "chemotherapy")
     # 1.3.3
     chemo = {"start": 10, "end": 150, "end_reason": "completed"}
     x.patient("C_ENDO_D90").metastatic().pathology().regimen("paclitaxel", **chemo).regimen("letrozole", start=240)
@@ -29,15 +31,24 @@ def run(tmp_path_factory):
     x.patient("C_DECLINED").metastatic().pathology().regimen("paclitaxel", **chemo).decision(160, "endocrine_therapy")
     x.patient("C_PROGRESSED").metastatic().pathology().regimen("paclitaxel", start=10, end=150, end_reason="progression")
     x.patient("C_WITH_ENDO").metastatic().pathology().regimen(["paclitaxel", "goserelin", "tamoxifen"], **chemo)
+    x.patient("C_INS_ER").metastatic().pathology(er="unknown").regimen("paclitaxel", **chemo)
+    x.patient("C_DIED_AFTER_WINDOW", date_of_death=day(241)).metastatic().pathology().regimen("paclitaxel", **chemo)
     # 1.3.7
     x.patient("MAN_TAM", sex="male").metastatic(menopausal_status="not_applicable").pathology().regimen("tamoxifen", start=10)
     x.patient("MAN_AI", sex="male").metastatic(menopausal_status="not_applicable").pathology().regimen("anastrozole", start=10)
     x.patient("MAN_TAM_DECLINED", sex="male").metastatic(menopausal_status="not_applicable").pathology().decision(5, "tamoxifen").regimen("anastrozole", start=10)
     x.patient("MAN_ER_UNKNOWN", sex="male").metastatic(menopausal_status="not_applicable").regimen("anastrozole", start=10)
+    x.patient("MAN_INS_SEX", sex="unknown").metastatic(menopausal_status="not_applicable").pathology().regimen("anastrozole", start=10)
+    x.patient("MAN_EXC_EDGE_30", sex="male").metastatic(menopausal_status="not_applicable").pathology() \
+        .regimen("anastrozole", start=10).decision(40, "tamoxifen", "contraindicated")
+    x.patient("MAN_NON_EDGE_31", sex="male").metastatic(menopausal_status="not_applicable").pathology() \
+        .regimen("anastrozole", start=10).decision(41, "tamoxifen", "contraindicated")
     # 1.5.14 / 1.5.15 (bone metastases at index unless stated)
     x.patient("B_ZOL").metastatic().regimen("Zometa", start=20, intent="supportive")
     x.patient("B_DENOSUMAB_DM30").metastatic().regimen("denosumab", start=-30, intent="supportive")
     x.patient("B_LATE_D91").metastatic().regimen("zoledronic acid", start=91, intent="supportive")
+    x.patient("B_ZOL_D90").metastatic().regimen("zoledronic acid", start=90, intent="supportive")
+    x.patient("B_DENOSUMAB_DM31").metastatic().regimen("denosumab", start=-31, intent="supportive")
     x.patient("B_ALENDRONATE").metastatic().regimen("alendronic acid", start=20, intent="supportive")
     x.patient("B_NONE").metastatic()
     x.patient("B_DECLINED").metastatic().decision(10, "bone_targeted_therapy", "declined_by_patient")
@@ -61,6 +72,7 @@ def run(tmp_path_factory):
     ("1.3.2", "VC_CHEMO", "adherent"), ("1.3.2", "VC_ENDO", "non_adherent"), ("1.3.2", "VC_DECLINED", "excluded"),
     ("1.3.2", "VC_ER_UNKNOWN", "insufficient_data"), ("1.3.2", "VC_NO_LINE", None), ("1.3.2", "VC_ER_NEG", None),
     ("1.3.2", "C_NOTHING", None),
+    ("1.3.2", "VC_EXC_EDGE_30", "excluded"), ("1.3.2", "VC_NON_EDGE_31", "non_adherent"),
     ("1.3.3", "C_ENDO_D90", "adherent"), ("1.3.3", "C_ENDO_D91", "non_adherent"), ("1.3.3", "C_MAINTENANCE", "adherent"),
     ("1.3.3", "C_ENDED_BEFORE", "non_adherent"), ("1.3.3", "C_NOTHING", "non_adherent"), ("1.3.3", "C_DIED", "excluded"),
     ("1.3.3", "C_DECLINED", "excluded"), ("1.3.3", "C_PROGRESSED", None), ("1.3.3", "C_WITH_ENDO", None),
@@ -70,6 +82,10 @@ def run(tmp_path_factory):
     ("1.5.14", "B_ALENDRONATE", "adherent"), ("1.5.14", "B_NONE", "non_adherent"), ("1.5.14", "B_DECLINED", "excluded"),
     ("1.5.14", "B_DIED", "excluded"), ("1.5.14", "B_LATER_BONE", "adherent"), ("1.5.14", "NO_BONE", None),
     ("1.5.14", "B_ADDED_LATE", "non_adherent"), ("1.5.14", "B_ADDED_EARLY", "adherent"),
+    ("1.5.14", "B_ZOL_D90", "adherent"), ("1.5.14", "B_DENOSUMAB_DM31", "non_adherent"),
+    ("1.3.3", "C_INS_ER", "insufficient_data"), ("1.3.3", "C_DIED_AFTER_WINDOW", "non_adherent"),
+    ("1.3.7", "MAN_INS_SEX", "insufficient_data"), ("1.3.7", "MAN_EXC_EDGE_30", "excluded"),
+    ("1.3.7", "MAN_NON_EDGE_31", "non_adherent"),
 ])
 def test_patient_outcomes(run, rule, patient, expected):
     assert run.failure() is None
@@ -83,6 +99,8 @@ def test_1_5_15_judges_each_bone_targeted_regimen(run):
     assert outcomes[("B_ALENDRONATE", "R1")] == "non_adherent"
     assert outcomes[("B_LATER_BONE", "R1")] == "adherent"
     assert ("NO_BONE", "R1") not in outcomes
+    assert outcomes[("B_ZOL_D90", "R1")] == "adherent"
+    assert ("B_DENOSUMAB_DM31", "R1") not in outcomes  # starts before bone metastases date - 30 days
     row = run.outcomes("1.5.15")[("B_ALENDRONATE", "R1")]
     assert row["reason"] == "not licensed for bone metastases: alendronic acid"
     assert str(row["unit_date"]) == "2024-03-21"
