@@ -67,11 +67,17 @@ def trend_figure(rule_id: str, quarters: pd.DataFrame) -> str:
     """Adherence by quarter, nationally and per ICB, with 95% intervals; suppressed quarters are gaps."""
     figure = go.Figure()
     periods = sorted(quarters["period"].unique())
-    for colour, (group, rows) in zip(SERIES * 4, quarters.groupby("group", sort=True)):
+    groups = list(quarters.groupby("group", sort=True))
+    # With more ICBs than distinct colours (England has 42), ICB lines start hidden: click their
+    # legend entries to compare a few with the national line.
+    crowded = len(groups) > len(SERIES)
+    for n, (group, rows) in enumerate(groups):
         rows = rows.set_index("period").reindex(periods)
         name = "National" if group == "national" else f"ICB {group}"
+        colour = SERIES[n % len(SERIES)]
         figure.add_trace(go.Scatter(
             x=periods, y=rows["adherence"], mode="lines+markers", name=name, connectgaps=False,
+            visible="legendonly" if crowded and group != "national" else None,
             line={"color": colour, "width": 3 if group == "national" else 1.5},
             error_y={"type": "data", "symmetric": False, "array": rows["ci_high"] - rows["adherence"],
                      "arrayminus": rows["adherence"] - rows["ci_low"], "thickness": 1},

@@ -65,3 +65,18 @@ def test_every_rule_of_the_catalogue_is_defined(page):
         block = page[start:page.index("</details>", start)]
         assert html_lib.escape(rule.title) in block, rule.id
         assert ("Adherent when" in block) == rule.is_audited, rule.id
+
+
+@pytest.mark.parametrize("icbs, hidden", [(3, False), (12, True)])
+def test_trend_hides_icb_lines_when_there_are_more_than_its_colours(icbs, hidden):
+    import pandas as pd
+
+    from dashboards.figures import trend_figure
+
+    groups = ["national"] + [f"Q{n:02d}" for n in range(icbs)]
+    quarters = pd.DataFrame([{"group": g, "period": p, "adherence": 0.8, "ci_low": 0.7, "ci_high": 0.9,
+                              "numerator": "40", "denominator": "50"} for g in groups for p in ("2024Q1", "2024Q2")])
+    traces = figure_traces(trend_figure("1.1.1", quarters), "trend-1-1-1")
+    visibility = {t["name"]: t.get("visible", True) for t in traces}
+    assert visibility.pop("National") is True
+    assert set(visibility.values()) == ({"legendonly"} if hidden else {True})
