@@ -11,7 +11,7 @@ import pandas as pd
 from audit_rules.catalogue import Rule, load_catalogue, rule_parameters, rule_target
 from pipelines.partitions import REPORTING_QUARTERS, quarter_label, replace_partition
 from pipelines.resources import AuditDatabase, AuditSettings
-from pipelines.sql_runner import bind, run_sql, sql_text, upstream_assets
+from pipelines.sql_runner import bind, sql_text, upstream_assets
 
 RESOLVER = "rules/resolve_outcomes.sql"
 OUTCOMES = ("adherent", "non_adherent", "excluded", "insufficient_data")

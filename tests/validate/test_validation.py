@@ -1,7 +1,5 @@
 """Validation and privacy: refusals with a named reason, quarantine with a reason per row, and
 row reconciliation (read = accepted + quarantined) for every table."""
-import pytest
-
 from tests.extract_builder import Extract
 
 
