@@ -133,6 +133,39 @@ def load_catalogue(name: str = DEFAULT_CATALOGUE) -> Catalogue:
     )
 
 
+# Parameters that say which recommendation a shared SQL file audits: changing one in the
+# configuration would audit another recommendation under this one's name, so they are fixed.
+FIXED_PARAMETERS = {"care_event", "modality", "trigger", "progression_site", "prior_endocrine",
+                    "bone_metastases_only", "expect_continued"}
+# List parameters that are value sets of contract codes (they may be extended, but only with codes
+# the extract can hold: a typo would silently match nothing).
+CODE_PARAMETERS = {"modalities": ("imaging", "modality"), "care_events": ("care_events", "event_type"),
+                   "procedures": ("procedures", "procedure")}
+
+
+def _parameter_value(rule: Rule, key: str, default: Any, value: Any) -> Any:
+    where = f"rules.{rule.id}.parameters.{key}"
+    if key in FIXED_PARAMETERS:
+        raise ValueError(f"{where}: defines what rule {rule.id} audits and cannot be changed")
+    if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)  # 8 for 8.0 Gy
+    if type(value) is not type(default):
+        raise ValueError(f"{where}: expected {type(default).__name__}, got {value!r}")
+    # windows may open before their anchor; other numbers (days after, doses) cannot be negative
+    if isinstance(value, (int, float)) and default >= 0 > value and not key.startswith("window_"):
+        raise ValueError(f"{where}: must not be negative, got {value!r}")
+    choices = rule.parameter_choices.get(key)
+    if key in CODE_PARAMETERS:
+        from pipelines.ingest.contract import load_contract
+
+        table, column = CODE_PARAMETERS[key]
+        choices = load_contract().tables[table].column(column).values
+    unknown = [item for item in value if item not in choices] if choices else []
+    if unknown:
+        raise ValueError(f"{where}: unknown {', '.join(map(str, unknown))} (allowed: {', '.join(choices)})")
+    return value
+
+
 def rule_parameters(rule: Rule, overrides: dict[str, Any]) -> dict[str, Any]:
     """The rule's window parameters with the configuration's overrides, validated."""
     params = dict(rule.parameters)
@@ -140,14 +173,10 @@ def rule_parameters(rule: Rule, overrides: dict[str, Any]) -> dict[str, Any]:
         if key not in params:
             raise ValueError(f"rules.{rule.id}.parameters.{key}: rule {rule.id} has no such parameter "
                              f"(it has: {', '.join(sorted(params)) or 'none'})")
-        if type(value) is not type(params[key]):
-            raise ValueError(f"rules.{rule.id}.parameters.{key}: expected {type(params[key]).__name__}, got {value!r}")
-        choices = rule.parameter_choices.get(key)
-        unknown = [item for item in value if item not in choices] if choices else []
-        if unknown:
-            raise ValueError(f"rules.{rule.id}.parameters.{key}: unknown {', '.join(map(str, unknown))} "
-                             f"(allowed: {', '.join(choices)})")
-        params[key] = value
+        params[key] = _parameter_value(rule, key, params[key], value)
+    if params.get("window_start_days", 0) > params.get("window_end_days", 0):
+        raise ValueError(f"rules.{rule.id}.parameters: window_start_days ({params['window_start_days']}) is after "
+                         f"window_end_days ({params['window_end_days']})")
     return params
 
 

@@ -17,6 +17,17 @@ class ConfigError(ValueError):
     """A configuration file that cannot be used; the message names the key."""
 
 
+class _TextDatesLoader(yaml.SafeLoader):
+    """YAML without implicit dates: `2020-13-01` stays text, so that the check of its key can name
+    the key ('run.latest_valid_date must be a date') instead of YAML failing on the file."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 @dataclass(frozen=True)
 class AuditConfig:
     values: dict[str, Any]
@@ -59,21 +70,26 @@ def _merge(defaults: dict, overrides: dict, path: str) -> dict:
     return merged
 
 
+def _iso_date(where: str, value: Any, alternative: str) -> dt.date | str:
+    """`alternative` (a word such as 'today') or a real date written YYYY-MM-DD."""
+    if value == alternative:
+        return value
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise ConfigError(f"'{where}' must be '{alternative}' or a date YYYY-MM-DD, got {value!r}")
+
+
 def _check_scalar(where: str, default: Any, value: Any) -> Any:
     if where == "timeline.follow_up_end":
-        if value == "latest_recorded_date":
-            return value
-        try:  # kept as ISO text: it is bound into SQL and written into the manifest as is
-            return (value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))).isoformat()
-        except ValueError:
-            raise ConfigError(f"'{where}' must be 'latest_recorded_date' or a date YYYY-MM-DD, got {value!r}") from None
+        date = _iso_date(where, value, "latest_recorded_date")
+        # kept as ISO text: it is bound into SQL and written into the manifest as is
+        return date if isinstance(date, str) else date.isoformat()
     if where == "run.latest_valid_date":
-        if value == "today" or isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            raise ConfigError(f"'{where}' must be 'today' or a date YYYY-MM-DD, got {value!r}") from None
+        return _iso_date(where, value, "today")
     if isinstance(default, bool) or isinstance(value, bool):
         if type(value) is not type(default):
             raise ConfigError(f"'{where}' must be {type(default).__name__}, got {value!r}")
@@ -97,7 +113,9 @@ def load_config(path: str | Path | None = None) -> AuditConfig:
     if not path.is_file():
         raise ConfigError(f"configuration file not found: {path}")
     try:
-        overrides = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        overrides = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextDatesLoader) or {}
+    except UnicodeDecodeError:
+        raise ConfigError(f"configuration file {path} is not UTF-8 text") from None
     except yaml.YAMLError as error:
         raise ConfigError(f"configuration file {path} is not valid YAML: {error}") from None
     if not isinstance(overrides, dict):

@@ -1,6 +1,9 @@
 """The configuration file is validated on load: a bad value stops the run before it starts, with a
 message naming the key (exit status 2), including values of the right type that would be unusable
 or would quietly switch a safeguard such as small-number suppression off."""
+import datetime as dt
+import re
+
 import pytest
 
 from pipelines.cli import main as cli
@@ -52,3 +55,57 @@ def test_the_cli_refuses_a_bad_configuration_before_auditing(tmp_path, capsys, t
     assert status == 2
     assert err.startswith("abc-audit: configuration refused: ") and message in err and err.count("\n") == 1
     assert not (tmp_path / "report").exists()
+
+
+@pytest.mark.parametrize("text, message", [
+    # a date YAML cannot read is still reported against its key
+    ("run:\n  latest_valid_date: 2020-13-01\n", "'run.latest_valid_date' must be 'today' or a date YYYY-MM-DD, got '2020-13-01'"),
+    ("timeline:\n  follow_up_end: 2024-02-30\n", "'timeline.follow_up_end' must be 'latest_recorded_date' or a date"),
+    ("timeline:\n  follow_up_end: 20240201\n", "'timeline.follow_up_end' must be 'latest_recorded_date' or a date"),
+    # a code that the extract cannot hold would silently match nothing
+    ("rules:\n  \"1.1.1\": {parameters: {modalities: [ct, petct_typo]}}\n",
+     "rules.1.1.1.parameters.modalities: unknown petct_typo"),
+    ("rules:\n  \"1.5.17\": {parameters: {procedures: [prophylactic_fixation, pinning]}}\n",
+     "rules.1.5.17.parameters.procedures: unknown pinning"),
+    # parameters that say which recommendation a shared SQL file audits are not configuration
+    ("rules:\n  \"1.2.1\": {parameters: {care_event: mdt_discussion}}\n",
+     "rules.1.2.1.parameters.care_event: defines what rule 1.2.1 audits and cannot be changed"),
+    ("rules:\n  \"1.3.12a\": {parameters: {progression_site: cns_only}}\n", "cannot be changed"),
+    ("rules:\n  \"1.1.1\": {parameters: {window_start_days: 40, window_end_days: -40}}\n",
+     r"rules.1.1.1.parameters: window_start_days \(40\) is after window_end_days \(-40\)"),
+    ("rules:\n  \"1.1.4\": {parameters: {mri_within_days: -5}}\n",
+     "rules.1.1.4.parameters.mri_within_days: must not be negative"),
+])
+def test_rule_parameters_and_dates_are_checked_naming_the_key(tmp_path, capsys, text, message):
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    status = cli(["validate", "--config", str(path), "--report", str(tmp_path / "report")])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1
+    assert re.search(message, err), err
+
+
+def test_a_whole_number_is_accepted_for_a_decimal_parameter_and_windows_can_open_earlier(tmp_path):
+    from audit_rules.catalogue import load_catalogue, rule_parameters
+
+    catalogue = load_catalogue()
+    assert rule_parameters(catalogue.rule("1.5.16"), {"parameters": {"single_fraction_dose_gy": 8}}
+                           )["single_fraction_dose_gy"] == 8.0
+    assert rule_parameters(catalogue.rule("1.5.8"), {"parameters": {"window_start_days": -7}})["window_start_days"] == -7
+    assert rule_parameters(catalogue.rule("1.1.1"), {"parameters": {"modalities": ["ct", "pet_ct"]}}
+                           )["modalities"] == ["ct", "pet_ct"]
+
+
+def test_a_configuration_file_that_is_not_utf8_is_refused(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_bytes("targets:\n  compliance: 0.9 # \u00e9\n".encode("latin-1"))
+    with pytest.raises(ConfigError, match="is not UTF-8 text"):
+        load_config(path)
+
+
+def test_dates_are_read_as_dates(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("run:\n  latest_valid_date: 2025-12-31\ntimeline:\n  follow_up_end: '2025-06-30'\n", encoding="utf-8")
+    config = load_config(path)
+    assert config.latest_valid_date == dt.date(2025, 12, 31)
+    assert config.section("timeline")["follow_up_end"] == "2025-06-30"
