@@ -14,10 +14,10 @@ import duckdb
 import pandas as pd
 
 from audit_rules.catalogue import load_catalogue
-from pipelines.reports.files import copy_csv
+from pipelines.reports.files import CASE_OUTCOME_COLUMNS, MEASURE_COLUMNS, copy_csv
 from pipelines.sql_runner import load_macros, sql_text
 
-RUN_FILES = ("case_outcomes.csv", "measures.csv")
+RUN_FILES = {"case_outcomes.csv": CASE_OUTCOME_COLUMNS, "measures.csv": MEASURE_COLUMNS}
 # Manifest sections that change what a rule measures; a difference is reported beside the figures.
 COMPARED_PROVENANCE = ("guideline", "rule_catalogue", "configuration", "software")
 
@@ -34,11 +34,32 @@ class RunComparison:
 
 
 def _check_output(folder: Path) -> None:
+    """A folder diff can read: both run files with the published columns, a readable manifest."""
     if not folder.is_dir():
         raise NotAnAuditOutput(f"{folder} is not a folder")
     missing = [name for name in RUN_FILES if not (folder / name).is_file()]
     if missing:
         raise NotAnAuditOutput(f"{folder} is not an audit output: {', '.join(missing)} missing")
+    for name, columns in RUN_FILES.items():
+        with (folder / name).open(encoding="utf-8", errors="replace") as handle:
+            header = handle.readline().strip().lstrip("\ufeff").split(",")
+        if [column.strip('"') for column in header] != columns:
+            raise NotAnAuditOutput(f"{folder / name} is not an audit output's {name}: its header is not "
+                                   f"{','.join(columns)}")
+    _read_manifest(folder)
+
+
+def _read_manifest(folder: Path) -> dict | None:
+    path = folder / "run_manifest.json"
+    if not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise NotAnAuditOutput(f"{path} cannot be read as JSON ({error})") from None
+    if not isinstance(manifest, dict):
+        raise NotAnAuditOutput(f"{path} is not an audit run manifest (it holds no object)")
+    return manifest
 
 
 def _method(manifest: dict, section: str):
@@ -48,16 +69,13 @@ def _method(manifest: dict, section: str):
 
 
 def _provenance_differences(old: Path, new: Path) -> list[str]:
-    manifests = []
-    for folder in (old, new):
-        path = folder / "run_manifest.json"
-        manifests.append(json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None)
+    manifests = [_read_manifest(folder) for folder in (old, new)]
     if None in manifests:
         return ["a run_manifest.json is missing, so versions and configuration cannot be compared"]
     old_manifest, new_manifest = manifests
     differences = [f"{section} differs between the runs" for section in COMPARED_PROVENANCE
                    if _method(old_manifest, section) != _method(new_manifest, section)]
-    old_end, new_end = (m.get("extract", {}).get("follow_up_end") for m in manifests)
+    old_end, new_end = ((m.get("extract") or {}).get("follow_up_end") for m in manifests)
     if old_end != new_end:
         differences.append(f"the end of follow-up moved from {old_end} to {new_end}: cases pending "
                            "(follow_up_incomplete) before may be judged now")
@@ -84,12 +102,15 @@ def compare_runs(old: Path, new: Path, report: Path | None = None) -> RunCompari
     old, new = Path(old), Path(new)
     for folder in (old, new):
         _check_output(folder)
-    with _open(old, new) as con:
-        if report is not None:
-            copy_csv(con, "select * from adherence_changes", Path(report) / "adherence_changes.csv")
-            copy_csv(con, "select * from case_changes", Path(report) / "case_changes.csv")
-        by_kind = dict(con.execute("select change, count(*) from case_changes group by change").fetchall())
-        adherence = con.execute("select * from adherence_changes").df()
+    try:
+        with _open(old, new) as con:
+            if report is not None:
+                copy_csv(con, "select * from adherence_changes", Path(report) / "adherence_changes.csv")
+                copy_csv(con, "select * from case_changes", Path(report) / "case_changes.csv")
+            by_kind = dict(con.execute("select change, count(*) from case_changes group by change").fetchall())
+            adherence = con.execute("select * from adherence_changes").df()
+    except duckdb.Error as error:  # right header, damaged rows (a count that is not a number, say)
+        raise NotAnAuditOutput(f"{old} or {new} holds rows diff cannot read: {str(error).splitlines()[0]}") from None
     return RunComparison(
         adherence_changes=adherence,
         case_changes_by_kind={kind: by_kind.get(kind, 0) for kind in ("new", "resolved", "changed", "removed")},

@@ -111,3 +111,26 @@ def test_a_change_of_method_or_follow_up_is_reported_beside_the_figures(two_runs
     assert notes == ["configuration differs between the runs",
                      "the end of follow-up moved from 2030-12-31 to 2031-03-31: cases pending "
                      "(follow_up_incomplete) before may be judged now"]
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda out: (out / "run_manifest.json").write_text("{", encoding="utf-8"), "cannot be read as JSON"),
+    (lambda out: (out / "run_manifest.json").write_text("[]", encoding="utf-8"), "is not an audit run manifest"),
+    (lambda out: (out / "measures.csv").write_text("a,b\n1,2\n", encoding="utf-8"),
+     "is not an audit output's measures.csv: its header is not rule_id,level"),
+    (lambda out: (out / "case_outcomes.csv").write_text("", encoding="utf-8"),
+     "is not an audit output's case_outcomes.csv"),
+    (lambda out: (out / "measures.csv").write_text(
+        (out / "measures.csv").read_text(encoding="utf-8").replace(",national,national,all,", ",national,national,all,x", 1),
+        encoding="utf-8"), "holds rows diff cannot read"),
+])
+def test_a_damaged_output_is_refused_in_one_line_without_a_traceback(two_runs, tmp_path, damage, message):
+    old, new = two_runs
+    damaged = tmp_path / "damaged"
+    shutil.copytree(new, damaged)
+    damage(damaged)
+    completed = subprocess.run([sys.executable, "-m", "pipelines.cli", "diff", str(old), str(damaged)],
+                               capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 2, completed.stderr
+    assert "Traceback" not in completed.stderr and completed.stderr.count("\n") == 1
+    assert message in completed.stderr
