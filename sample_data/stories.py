@@ -120,8 +120,9 @@ def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, 
             s.add("imaging", imaging_date=days_after(equivocal, rng.randint(2, 28)), modality="mri", purpose="diagnosis",
                   result="metastatic")
     if not (early_death and s.chance(0.6)):
+        # a staging PET-CT's purpose is sometimes not recorded (1.1.5: insufficient data)
         s.add("imaging", imaging_date=days_after(index, -rng.randint(3, 40)), modality="ct" if staging_ct else "pet_ct",
-          purpose="staging", result="metastatic")
+              purpose="staging" if staging_ct or not s.chance(0.05) else None, result="metastatic")
     if "bone" in sites and s.chance(0.7) and not early_death:
         s.add("imaging", imaging_date=days_after(index, -rng.randint(1, 30)), modality="bone_scintigraphy",
               purpose="staging", result="metastatic")

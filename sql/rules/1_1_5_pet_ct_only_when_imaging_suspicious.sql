@@ -1,5 +1,5 @@
 -- CG81 1.1.5: PET-CT only to make a new diagnosis of metastases when imaging is suspicious but
--- not diagnostic. Unit: PET-CT scan with purpose diagnosis or staging dated index +
+-- not diagnostic. Unit: PET-CT scan with purpose diagnosis or staging (or unknown) dated index +
 -- $window_start_days .. + $window_end_days; adherent when another imaging result in the
 -- $prior_days days before it was equivocal or suspicious.
 with patients as (
@@ -19,7 +19,9 @@ pet_ct as (
     from scans s
         join patients p using (patient_id)
     where s.modality = 'pet_ct'
-      and s.purpose in ('diagnosis', 'staging')
+      -- purpose unknown or not recorded: it may be diagnosis or staging, so the scan is a unit
+      -- whose membership is unknown (insufficient data), never silently left out
+      and (s.purpose in ('diagnosis', 'staging', 'unknown') or s.purpose is null)
       and s.imaging_date between p.index_date + $window_start_days and p.index_date + $window_end_days
 ),
 
@@ -41,7 +43,8 @@ final as (
         t.imaging_date as unit_date,
         t.unit_provider_code as provider_code,
         null as exclusion_reason,
-        null as population_unknown_reason,
+        case when t.purpose is null or t.purpose = 'unknown' then 'PET-CT purpose unknown' end
+            as population_unknown_reason,
         f.finding is not null as numerator_met,
         null as numerator_unknown_reason,
         'after ' || f.finding.result || ' ' || replace(f.finding.modality, '_', ' ') || ' on '

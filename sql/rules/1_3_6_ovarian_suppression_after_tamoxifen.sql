@@ -1,6 +1,6 @@
 -- CG81 1.3.6: offer ovarian suppression to pre- and perimenopausal women previously treated with
 -- tamoxifen whose disease then progresses. Unit: event - the index recurrence after prior
--- (adjuvant) tamoxifen (unit `index`), or a progression event on or after palliative tamoxifen.
+-- (adjuvant) tamoxifen (unit `index`), or a progression event after a palliative tamoxifen line began.
 with women as (
     select *
     from timeline.patient_timeline
@@ -24,7 +24,8 @@ progression_on_tamoxifen as (
     from timeline.progression_events p
         join women w using (patient_id)
         join timeline.lines_of_therapy l using (patient_id)
-    where l.has_tamoxifen and l.start_date <= p.event_date
+    -- strictly before: tamoxifen started on the day of a progression treats it, it was not on it
+    where l.has_tamoxifen and l.start_date < p.event_date
     group by p.patient_id, p.event_id, p.event_date
 ),
 

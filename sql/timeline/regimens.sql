@@ -49,7 +49,11 @@ regimen_drugs as (
             and count(*) filter (where drug is not null and class_group not in ('bone_targeted', 'supportive')) = 0
             as is_bone_targeted_only,
         coalesce(bool_or(is_anticancer), false) as has_anticancer_drug,
-        min(provider_code) as regimen_provider_code,
+        -- drugs of one regimen may come from several providers: the regimen belongs to the one that
+        -- started it, the provider of its earliest-starting drug with a provider recorded (ties: the
+        -- lowest code, so the choice never depends on row order); none recorded: the patient's, below
+        arg_min(provider_code, (start_date, provider_code)) filter (where provider_code is not null)
+            as regimen_provider_code,
         coalesce(bool_or(clinical_trial), false) as in_clinical_trial
     from exposures
     group by patient_id, regimen_id

@@ -35,6 +35,19 @@ def run(tmp_path_factory):
     x.patient("PET_DM61").metastatic(**liver).imaging(-62, "ct", "diagnosis", "suspicious").imaging(-61, "pet_ct", "diagnosis")
     x.patient("PET_D30").metastatic(**liver).imaging(30, "pet_ct", "staging")
     x.patient("PET_D31").metastatic(**liver).imaging(31, "pet_ct", "staging")
+    # 1.1.4: an MRI the day of the first equivocal result counts, the day before does not
+    x.patient("EQ_MRI_SAME_DAY").metastatic(**liver).imaging(-5, "ct", "staging", "equivocal").imaging(-5, "mri", "staging")
+    x.patient("EQ_MRI_DAY_BEFORE").metastatic(**liver).imaging(-5, "ct", "staging", "equivocal").imaging(-6, "mri", "staging")
+    # 1.1.5: a suspicious result the day of the PET-CT counts, the day after does not
+    x.patient("PET_SUSPICIOUS_SAME_DAY").metastatic(**liver).imaging(-10, "ct", "diagnosis", "suspicious") \
+        .imaging(-10, "pet_ct", "staging")
+    x.patient("PET_SUSPICIOUS_DAY_AFTER").metastatic(**liver).imaging(-9, "ct", "diagnosis", "suspicious") \
+        .imaging(-10, "pet_ct", "staging")
+    # 1.1.5: a PET-CT whose purpose is unknown may be diagnosis or staging: insufficient data, not dropped
+    x.patient("PET_PURPOSE_UNKNOWN").metastatic(**liver).imaging(-10, "pet_ct", "unknown")
+    x.patient("PET_PURPOSE_EMPTY").metastatic(**liver).imaging(-10, "pet_ct", None)
+    x.patient("PET_PURPOSE_UNKNOWN_D31").metastatic(**liver).imaging(31, "pet_ct", "unknown")
+    x.patient("PET_PURPOSE_OTHER").metastatic(**liver).imaging(-10, "pet_ct", "other")
     folder = tmp_path_factory.mktemp("imaging_114_115")
     return run_audit(x.write(folder / "extract"), folder)
 
@@ -44,6 +57,7 @@ def run(tmp_path_factory):
     ("EQ_DIED", "excluded"), ("EQ_OUTSIDE_WINDOW", None), ("EQ_ULTRASOUND_NO_BONE", None),
     ("EQ_ULTRASOUND_BONE", "non_adherent"), ("EQ_MRI_ITSELF", None),
     ("EQ_DM60", "non_adherent"), ("EQ_D30", "non_adherent"), ("EQ_D31", None),
+    ("EQ_MRI_SAME_DAY", "adherent"), ("EQ_MRI_DAY_BEFORE", "non_adherent"),
 ])
 def test_1_1_4(run, patient, expected):
     assert run.failure() is None
@@ -57,6 +71,9 @@ def test_1_1_4(run, patient, expected):
     ("PET_TWO", "scan_2", "adherent"), ("PET_TWO", "scan_3", "adherent"),
     ("PET_DM60", "scan_2", "adherent"), ("PET_DM61", "scan_2", None),
     ("PET_D30", "scan_1", "non_adherent"), ("PET_D31", "scan_1", None),
+    ("PET_SUSPICIOUS_SAME_DAY", "scan_2", "adherent"), ("PET_SUSPICIOUS_DAY_AFTER", "scan_1", "non_adherent"),
+    ("PET_PURPOSE_UNKNOWN", "scan_1", "insufficient_data"), ("PET_PURPOSE_EMPTY", "scan_1", "insufficient_data"),
+    ("PET_PURPOSE_UNKNOWN_D31", "scan_1", None), ("PET_PURPOSE_OTHER", "scan_1", None),
 ])
 def test_1_1_5(run, patient, scan, expected):
     assert run.failure() is None
@@ -67,3 +84,7 @@ def test_1_1_5_scan_is_the_unit(run):
     row = run.outcomes("1.1.5")[("PET_FIRST_TEST", "scan_1")]
     assert str(row["unit_date"]) == "2024-02-20" and row["reason"] == \
         "no equivocal or suspicious imaging in the 90 days before this PET-CT"
+
+
+def test_1_1_5_unknown_purpose_says_so(run):
+    assert run.outcomes("1.1.5")[("PET_PURPOSE_EMPTY", "scan_1")]["reason"] == "PET-CT purpose unknown"

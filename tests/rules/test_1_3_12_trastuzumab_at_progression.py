@@ -45,6 +45,18 @@ def run(tmp_path_factory):
         .regimen("trastuzumab", start=P + 91)
     her2("A_TRASTUZUMAB_DECLINED").regimen("trastuzumab", start=10).event(P, "progression", sites="liver") \
         .decision(P + 5, "trastuzumab", "declined_by_patient")
+    # active: started on or before the event; started the day after, it was not being received
+    her2("A_STARTED_ON_EVENT_DAY").regimen("trastuzumab", start=P, end=P + 10).event(P, "progression", sites="liver")
+    her2("A_ABSENT_STARTED_DAY_AFTER").regimen("trastuzumab", start=P + 1, end=P + 10).event(P, "progression", sites="liver")
+    her2("B_STARTED_ON_EVENT_DAY").regimen("trastuzumab", start=P).event(P, "progression", sites="brain")
+    her2("B_ABSENT_STARTED_DAY_AFTER").regimen("trastuzumab", start=P + 1).event(P, "progression", sites="brain")
+    # a death before day 42 excludes an event that would be non-adherent; on day 42 the window had run
+    her2("A_EXC_DIED_D41", date_of_death=day(P + 41)).regimen("trastuzumab", start=10).event(P, "progression", sites="liver")
+    her2("A_NON_DIED_D42", date_of_death=day(P + 42)).regimen("trastuzumab", start=10).event(P, "progression", sites="liver")
+    her2("B_EXC_DIED_D41", date_of_death=day(P + 41)).regimen("trastuzumab", start=14, end=P + 10) \
+        .event(P, "progression", sites="brain")
+    her2("B_NON_DIED_D42", date_of_death=day(P + 42)).regimen("trastuzumab", start=14, end=P + 10) \
+        .event(P, "progression", sites="brain")
     folder = tmp_path_factory.mktemp("trastuzumab")
     return run_audit(x.write(folder / "extract"), folder)
 
@@ -61,6 +73,10 @@ def run(tmp_path_factory):
     ("B_DIED", None, "excluded"), ("B_STOPPED_D42", None, "non_adherent"), ("B_CONTINUED_D43", None, "adherent"),
     ("B_EXC_DECIDED_D90", None, "excluded"),
     ("A_RESTARTED_D90", "non_adherent", None), ("A_RESTARTED_D91", "adherent", None),
+    ("A_STARTED_ON_EVENT_DAY", "adherent", None), ("A_ABSENT_STARTED_DAY_AFTER", None, None),
+    ("B_STARTED_ON_EVENT_DAY", None, "adherent"), ("B_ABSENT_STARTED_DAY_AFTER", None, None),
+    ("A_EXC_DIED_D41", "excluded", None), ("A_NON_DIED_D42", "non_adherent", None),
+    ("B_EXC_DIED_D41", None, "excluded"), ("B_NON_DIED_D42", None, "non_adherent"),
 ])
 def test_outcome(run, patient, rule_a, rule_b):
     assert run.failure() is None

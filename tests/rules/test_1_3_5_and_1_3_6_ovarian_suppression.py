@@ -59,14 +59,23 @@ def run(tmp_path_factory):
         .regimen(**PRIOR_TAMOXIFEN).regimen("letrozole", start=20)
     _recurrence(x, "R_INS_SEX", sex="unknown").regimen("letrozole", start=20)
 
-    def progressed_on_tamoxifen(patient_id: str):
-        return _woman(x, patient_id).regimen("tamoxifen", start=14, end=200).event(200, "progression", sites="liver")
+    def progressed_on_tamoxifen(patient_id: str, **patient):
+        return _woman(x, patient_id, **patient).regimen("tamoxifen", start=14, end=200).event(200, "progression", sites="liver")
 
     progressed_on_tamoxifen("P_ADH_DAY_90").regimen("goserelin", start=290)
     progressed_on_tamoxifen("P_NON_DAY_91").regimen("goserelin", start=291)
     progressed_on_tamoxifen("P_EXC_DAY_90").decision(290, "ovarian_suppression", "declined_by_patient")
     progressed_on_tamoxifen("P_NON_DECISION_DAY_91").decision(291, "ovarian_suppression", "declined_by_patient")
     _woman(x, "P_ABSENT_BEFORE_TAMOXIFEN").event(10, "progression", sites="liver").regimen("tamoxifen", start=14)
+    # tamoxifen started the day before the progression was on it; started that day, it treats it
+    _woman(x, "P_NON_TAMOXIFEN_DAY_BEFORE").regimen("tamoxifen", start=99).event(100, "progression", sites="liver")
+    _woman(x, "P_ABSENT_TAMOXIFEN_ON_EVENT_DAY").event(100, "progression", sites="liver").regimen("tamoxifen", start=100)
+    # "in place": a GnRH agonist course not ended before the event
+    progressed_on_tamoxifen("P_NON_GNRH_ENDED_DAY_BEFORE").regimen("goserelin", start=50, end=199)
+    progressed_on_tamoxifen("P_ADH_GNRH_ENDED_ON_EVENT_DAY").regimen("goserelin", start=50, end=200)
+    # deaths count from the progression event (day 200): the window closes on day 290
+    progressed_on_tamoxifen("P_EXC_DIED_DAY_89", date_of_death=day(289))
+    progressed_on_tamoxifen("P_NON_DIED_DAY_90", date_of_death=day(290))
     folder = tmp_path_factory.mktemp("rule_1_3_5")
     return run_audit(x.write(folder / "extract"), folder)
 
@@ -98,6 +107,9 @@ def test_1_3_5(run, patient, expected):
     ("R_INS_ER", "index", "insufficient_data"), ("R_INS_SEX", "index", "insufficient_data"),
     ("P_ADH_DAY_90", "event_1", "adherent"), ("P_NON_DAY_91", "event_1", "non_adherent"),
     ("P_EXC_DAY_90", "event_1", "excluded"), ("P_NON_DECISION_DAY_91", "event_1", "non_adherent"),
+    ("P_NON_TAMOXIFEN_DAY_BEFORE", "event_1", "non_adherent"), ("P_ABSENT_TAMOXIFEN_ON_EVENT_DAY", "event_1", None),
+    ("P_NON_GNRH_ENDED_DAY_BEFORE", "event_1", "non_adherent"), ("P_ADH_GNRH_ENDED_ON_EVENT_DAY", "event_1", "adherent"),
+    ("P_EXC_DIED_DAY_89", "event_1", "excluded"), ("P_NON_DIED_DAY_90", "event_1", "non_adherent"),
 ])
 def test_1_3_6(run, patient, unit, expected):
     assert run.outcome("1.3.6", patient, unit) == expected

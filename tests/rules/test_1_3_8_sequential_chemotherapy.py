@@ -17,6 +17,9 @@ def run(tmp_path_factory):
     x.patient("UNRECOGNISED_PARTNER").metastatic().event(100, "progression", sites="liver").regimen(["capecitabine", "Study drug"], start=110)
     x.patient("NO_PROGRESSION").metastatic().regimen(["gemcitabine", "paclitaxel"], start=10)
     x.patient("CHEMO_BEFORE_PROGRESSION").metastatic().regimen(["gemcitabine", "paclitaxel"], start=10).event(100, "progression", sites="liver").regimen("fulvestrant", start=110)
+    # a line starting the day before the progression is not "on progression"; on the day it is (SAME_DAY)
+    x.patient("ABSENT_LINE_DAY_BEFORE").metastatic().event(100, "progression", sites="liver").regimen(["gemcitabine", "paclitaxel"], start=99)
+    x.patient("COMBINATION_ON_THE_DAY").metastatic().event(100, "progression", sites="liver").regimen(["gemcitabine", "paclitaxel"], start=100)
     folder = tmp_path_factory.mktemp("rule_1_3_8")
     return run_audit(x.write(folder / "extract"), folder)
 
@@ -25,6 +28,7 @@ def run(tmp_path_factory):
     ("SINGLE", "adherent"), ("SINGLE_WITH_HER2", "adherent"), ("COMBINATION", "non_adherent"),
     ("COMBINATION_CELL", "non_adherent"), ("SAME_DAY", "adherent"), ("FIRST_ONLY_JUDGED", "adherent"),
     ("UNRECOGNISED_PARTNER", "insufficient_data"), ("NO_PROGRESSION", None), ("CHEMO_BEFORE_PROGRESSION", None),
+    ("ABSENT_LINE_DAY_BEFORE", None), ("COMBINATION_ON_THE_DAY", "non_adherent"),
 ])
 def test_outcome(run, patient, expected):
     assert run.failure() is None

@@ -48,6 +48,22 @@ def run(tmp_path_factory):
     _no_anthracycline(x, "S_ADH_AFTER_PALLIATIVE_ANTHRACYCLINE").regimen("epirubicin", start=14, end=100) \
         .regimen("docetaxel", start=110)
     _no_anthracycline(x, "S_ABSENT_NO_ANTHRACYCLINE").regimen("paclitaxel", start=14)
+    # lines count from the first one starting after a regimen's end (strictly), or on or after a decision
+    _no_anthracycline(x, "S_ADH_ONE_DAY_ANTHRACYCLINE").regimen("epirubicin", start=14, end=14) \
+        .regimen("docetaxel", start=30)
+    _no_anthracycline(x, "S_ABSENT_LINE_ON_ANTHRACYCLINE_END_DAY").regimen("epirubicin", start=14, end=100) \
+        .regimen("paclitaxel", start=100)
+    _no_anthracycline(x, "S_NON_LINE_DAY_AFTER_ANTHRACYCLINE_END").regimen("epirubicin", start=14, end=100) \
+        .regimen("paclitaxel", start=101)
+    _no_anthracycline(x, "S_ADH_LINE_DAY_BEFORE_DECISION").regimen("paclitaxel", start=13, end=100) \
+        .decision(14, "anthracycline", "not_suitable").regimen("docetaxel", start=110)
+    _no_anthracycline(x, "S_NON_LINE_ON_DECISION_DAY").decision(14, "anthracycline", "not_suitable") \
+        .regimen("paclitaxel", start=14)
+    # a definite deviation on any line wins over an earlier line that is only unconfirmed
+    _after_anthracycline(x, "S_NON_LINE_2_AFTER_UNCONFIRMED_LINE_1") \
+        .regimen(["docetaxel", "Study drug X"], start=14, end=100).regimen("eribulin", start=110)
+    _after_anthracycline(x, "S_INS_UNCONFIRMED_LINE_2").regimen("docetaxel", start=14, end=100) \
+        .regimen(["capecitabine", "Study drug X"], start=110)
     # 1.3.11 (regimen units)
     _after_anthracycline(x, "G_ADH").regimen(["gemcitabine", "paclitaxel"], start=14, regimen_id="GP")
     _after_anthracycline(x, "G_ADH_WITH_PARTNER").regimen(["gemcitabine", "paclitaxel", "trastuzumab"], start=14,
@@ -79,6 +95,10 @@ def run(tmp_path_factory):
     ("S_INS_UNRECOGNISED", "insufficient_data"),
     ("S_ADH_DECISION", "adherent"), ("S_ADH_DECISION_SAME_DAY", "adherent"), ("S_ABSENT_DECISION_AFTER_LINE", None),
     ("S_ADH_AFTER_PALLIATIVE_ANTHRACYCLINE", "adherent"), ("S_ABSENT_NO_ANTHRACYCLINE", None),
+    ("S_ADH_ONE_DAY_ANTHRACYCLINE", "adherent"), ("S_ABSENT_LINE_ON_ANTHRACYCLINE_END_DAY", None),
+    ("S_NON_LINE_DAY_AFTER_ANTHRACYCLINE_END", "non_adherent"),
+    ("S_ADH_LINE_DAY_BEFORE_DECISION", "adherent"), ("S_NON_LINE_ON_DECISION_DAY", "non_adherent"),
+    ("S_NON_LINE_2_AFTER_UNCONFIRMED_LINE_1", "non_adherent"), ("S_INS_UNCONFIRMED_LINE_2", "insufficient_data"),
 ])
 def test_1_3_10(run, patient, expected):
     assert run.failure() is None
@@ -90,6 +110,10 @@ def test_1_3_10_reason_names_the_first_deviating_line(run):
     assert outcomes[("S_NON_LINE_2", "S_NON_LINE_2")]["reason"].startswith("chemotherapy line 2 ")
     assert outcomes[("S_NON_LINE_3_SAME_DRUG", "S_NON_LINE_3_SAME_DRUG")]["reason"].endswith(
         "is not single-agent vinorelbine")
+    assert outcomes[("S_NON_LINE_2_AFTER_UNCONFIRMED_LINE_1", "S_NON_LINE_2_AFTER_UNCONFIRMED_LINE_1")]["reason"] \
+        .startswith("chemotherapy line 2 ")
+    assert outcomes[("S_INS_UNCONFIRMED_LINE_2", "S_INS_UNCONFIRMED_LINE_2")]["reason"].startswith(
+        "chemotherapy line 2 (regimen R3) also has unrecognised drug names (Study drug X)")
     evidence = outcomes[("S_ADH_FULL", "S_ADH_FULL")]["evidence"]
     assert [line["chemotherapy_drugs"] for line in evidence["chemotherapy_lines"]] == [
         ["docetaxel"], ["vinorelbine"], ["capecitabine"]]

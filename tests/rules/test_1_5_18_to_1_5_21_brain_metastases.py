@@ -66,6 +66,33 @@ def run(tmp_path_factory):
     _whole_brain(_brain(x, "P_ADH_NOT_SUITABLE_DECISION"), 20).decision(5, "surgery", "not_suitable") \
         .care(30, "specialist_palliative_care_referral")
     _brain(x, "P_EXC_DIED", date_of_death=day(40))
+    # 1.5.18 eligibility: every criterion recorded as met (count 1-3, resectable, PS 0-1, controlled)
+    _brain(x, "S_NON_COUNT_3", dict(SURGICAL, brain_metastasis_count=3))
+    _brain(x, "S_NON_COUNT_1", dict(SURGICAL, brain_metastasis_count=1))
+    _brain(x, "S_NON_PERFORMANCE_0", dict(SURGICAL, performance_status=0))
+    _brain(x, "S_OUT_PERFORMANCE_2", dict(SURGICAL, performance_status=2))
+    _brain(x, "S_OUT_NOT_RESECTABLE", dict(SURGICAL, brain_metastases_resectable=False))
+    _brain(x, "S_OUT_EXTRACRANIAL_UNCONTROLLED", dict(SURGICAL, extracranial_disease_controlled=False))
+    _brain(x, "S_OUT_EXTRACRANIAL_UNRECORDED", dict(SURGICAL, extracranial_disease_controlled=None))
+    # 1.5.18's surgery exception, and 1.5.19's population, take a surgery decision up to event + 60
+    _brain(x, "S_EXC_SURGERY_DECISION_D60", SURGICAL).decision(60, "surgery", "not_suitable")
+    _brain(x, "S_NON_SURGERY_DECISION_D61", SURGICAL).decision(61, "surgery", "not_suitable")
+    _brain(x, "S_EXC_SURGERY_CLINICAL_TRIAL", SURGICAL).decision(10, "surgery", "clinical_trial")
+    # 1.5.19
+    _whole_brain(_brain(x, "W_ADH_PERFORMANCE_2", dict(NOT_SURGICAL, performance_status=2)), 20)
+    _brain(x, "W_EXC_RADIOTHERAPY_DECISION_D60").decision(60, "radiotherapy", "declined_by_patient")
+    _brain(x, "W_NON_RADIOTHERAPY_DECISION_D61").decision(61, "radiotherapy", "declined_by_patient")
+    _whole_brain(x.patient("W_ADH_CNS_EVENT_DM30").event(-30, "progression", sites="brain", **NOT_SURGICAL)
+                 .metastatic(sites="bone").pathology(), -10)
+    # 1.5.20: the referral counts from the day of the surgery or radiotherapy
+    _whole_brain(_brain(x, "R_NON_REFERRAL_DAY_BEFORE"), 20).care(19, "rehabilitation_referral")
+    _whole_brain(_brain(x, "R_ADH_REFERRAL_SAME_DAY"), 20).care(20, "rehabilitation_referral")
+    # 1.5.21: a not_suitable surgery or radiotherapy decision up to event + 60 brings the patient in
+    _whole_brain(_brain(x, "P_NON_NOT_SUITABLE_D60"), 20).decision(60, "surgery", "not_suitable")
+    _whole_brain(_brain(x, "P_ABSENT_NOT_SUITABLE_D61"), 20).decision(61, "surgery", "not_suitable")
+    _whole_brain(_brain(x, "P_ADH_RADIOTHERAPY_NOT_SUITABLE"), 20).decision(10, "radiotherapy", "not_suitable") \
+        .care(40, "specialist_palliative_care_referral")
+    _whole_brain(_brain(x, "P_ABSENT_DECLINED"), 20).decision(10, "surgery", "declined_by_patient")
     folder = tmp_path_factory.mktemp("rule_1_5_18")
     return run_audit(x.write(folder / "extract"), folder)
 
@@ -76,6 +103,11 @@ def run(tmp_path_factory):
     ("S_EXC_SURGERY_DECLINED", "excluded"), ("S_EXC_RADIOTHERAPY_DECLINED", "excluded"), ("S_EXC_DIED", "excluded"),
     ("S_COUNT_4", None), ("S_PERFORMANCE_MISSING", None), ("S_PERFORMANCE_NEARBY", "non_adherent"),
     ("W_ADH_DAY_60", None),
+    ("S_NON_COUNT_3", "non_adherent"), ("S_NON_COUNT_1", "non_adherent"), ("S_NON_PERFORMANCE_0", "non_adherent"),
+    ("S_OUT_PERFORMANCE_2", None), ("S_OUT_NOT_RESECTABLE", None), ("S_OUT_EXTRACRANIAL_UNCONTROLLED", None),
+    ("S_OUT_EXTRACRANIAL_UNRECORDED", None),
+    ("S_EXC_SURGERY_DECISION_D60", "excluded"), ("S_NON_SURGERY_DECISION_D61", "non_adherent"),
+    ("S_EXC_SURGERY_CLINICAL_TRIAL", "excluded"),
 ])
 def test_1_5_18(run, patient, expected):
     assert run.failure() is None
@@ -89,6 +121,14 @@ def test_1_5_18(run, patient, expected):
     ("W_ADH_LATER_CNS_EVENT", "adherent"), ("W_ABSENT_CNS_BEFORE_INDEX_31", None),
     ("S_EXC_SURGERY_DECLINED", "adherent"), ("S_COUNT_4", "non_adherent"), ("S_PERFORMANCE_MISSING", "non_adherent"),
     ("S_ADH", None),
+    # patients outside 1.5.18 go to 1.5.19; those in it only with a surgery decision up to event + 60
+    ("S_OUT_PERFORMANCE_2", "non_adherent"), ("S_OUT_NOT_RESECTABLE", "non_adherent"),
+    ("S_OUT_EXTRACRANIAL_UNCONTROLLED", "non_adherent"), ("S_OUT_EXTRACRANIAL_UNRECORDED", "non_adherent"),
+    ("S_NON_COUNT_3", None), ("S_EXC_SURGERY_DECISION_D60", "non_adherent"), ("S_NON_SURGERY_DECISION_D61", None),
+    ("S_EXC_SURGERY_CLINICAL_TRIAL", None),
+    ("W_ADH_PERFORMANCE_2", "adherent"),
+    ("W_EXC_RADIOTHERAPY_DECISION_D60", "excluded"), ("W_NON_RADIOTHERAPY_DECISION_D61", "non_adherent"),
+    ("W_ADH_CNS_EVENT_DM30", "adherent"),
 ])
 def test_1_5_19(run, patient, expected):
     assert run.outcome("1.5.19", patient) == expected
@@ -105,6 +145,7 @@ def test_1_5_19_poor_prognosis_reason(run):
     ("R_EXC_DIED", "excluded"), ("W_NON_PARTIAL_ONLY", None), ("P_ADH_DAY_60", None),
     ("R_ADH_RESECTION_BEFORE_INDEX", "adherent"), ("R_ABSENT_ONLY_BEFORE_INDEX", None),
     ("R_NON_RESECTION_ON_INDEX", "non_adherent"),
+    ("R_NON_REFERRAL_DAY_BEFORE", "non_adherent"), ("R_ADH_REFERRAL_SAME_DAY", "adherent"),
 ])
 def test_1_5_20(run, patient, expected):
     assert run.outcome("1.5.20", patient) == expected
@@ -114,6 +155,8 @@ def test_1_5_20(run, patient, expected):
     ("P_ADH_DAY_60", "adherent"), ("P_NON_DAY_61", "non_adherent"), ("P_NON_BEFORE_EVENT", "non_adherent"),
     ("P_NON_LATE_RADIOTHERAPY", "non_adherent"), ("P_ADH_NOT_SUITABLE_DECISION", "adherent"),
     ("P_EXC_DIED", "excluded"), ("W_ADH_DAY_60", None), ("W_NON_PARTIAL_ONLY", None), ("S_ADH", None),
+    ("P_NON_NOT_SUITABLE_D60", "non_adherent"), ("P_ABSENT_NOT_SUITABLE_D61", None),
+    ("P_ADH_RADIOTHERAPY_NOT_SUITABLE", "adherent"), ("P_ABSENT_DECLINED", None),
 ])
 def test_1_5_21(run, patient, expected):
     assert run.outcome("1.5.21", patient) == expected

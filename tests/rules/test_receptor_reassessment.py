@@ -20,6 +20,9 @@ def run(tmp_path_factory):
     x.patient("NON_ER_UNKNOWN").metastatic(de_novo=False).pathology(20, origin="metastasis", er="unknown")
     x.patient("EXC_BIOPSY").metastatic(de_novo=False).decision(10, "biopsy", "not_suitable")
     x.patient("EXC_DIED", date_of_death=day(40)).metastatic(de_novo=False)
+    # a biopsy decision is an exception up to the end of the window (index + 90)
+    x.patient("EXC_BIOPSY_D90").metastatic(de_novo=False).decision(90, "biopsy", "declined_by_patient")
+    x.patient("NON_BIOPSY_D91").metastatic(de_novo=False).decision(91, "biopsy", "declined_by_patient")
     x.patient("INFERRED_RECURRENCE").event(-900, "early_diagnosis").metastatic(de_novo=None)
     x.patient("INS_UNKNOWN").metastatic(de_novo=None)
     x.patient("ABSENT_DE_NOVO").metastatic(de_novo=True)
@@ -32,7 +35,7 @@ def run(tmp_path_factory):
     ("ADH_D90", "adherent"), ("NON_D91", "non_adherent"), ("NON_PRIMARY_ONLY", "non_adherent"),
     ("NON_NO_HER2", "non_adherent"), ("NON_ER_UNKNOWN", "non_adherent"), ("EXC_BIOPSY", "excluded"),
     ("EXC_DIED", "excluded"), ("INFERRED_RECURRENCE", "non_adherent"), ("INS_UNKNOWN", "insufficient_data"),
-    ("ABSENT_DE_NOVO", None),
+    ("ABSENT_DE_NOVO", None), ("EXC_BIOPSY_D90", "excluded"), ("NON_BIOPSY_D91", "non_adherent"),
 ])
 def test_outcome_for_both_measures(run, patient, expected):
     assert run.failure() is None

@@ -33,6 +33,22 @@ def run(tmp_path_factory):
     x.patient("C_WITH_ENDO").metastatic().pathology().regimen(["paclitaxel", "goserelin", "tamoxifen"], **chemo)
     x.patient("C_INS_ER").metastatic().pathology(er="unknown").regimen("paclitaxel", **chemo)
     x.patient("C_DIED_AFTER_WINDOW", date_of_death=day(241)).metastatic().pathology().regimen("paclitaxel", **chemo)
+    # edges, with the chemotherapy ending on day 150: end + 90 is day 240
+    x.patient("C_EXC_DECISION_D90").metastatic().pathology().regimen("paclitaxel", **chemo).decision(240, "endocrine_therapy")
+    x.patient("C_NON_DECISION_D91").metastatic().pathology().regimen("paclitaxel", **chemo).decision(241, "endocrine_therapy")
+    x.patient("C_EXC_DIED_D90", date_of_death=day(240)).metastatic().pathology().regimen("paclitaxel", **chemo)
+    # a death within 90 days excludes first, whatever the numerator (measures.md, eCQM precedence)
+    x.patient("C_EXC_DIED_AFTER_ENDOCRINE", date_of_death=day(200)).metastatic().pathology() \
+        .regimen("paclitaxel", **chemo).regimen("letrozole", start=160)
+    x.patient("C_NON_MAINTENANCE_ENDED_DAY_BEFORE").metastatic().pathology().regimen("paclitaxel", **chemo) \
+        .regimen("anastrozole", start=100, end=149)
+    x.patient("C_ADH_MAINTENANCE_ON_END_DAY").metastatic().pathology().regimen("paclitaxel", **chemo) \
+        .regimen("anastrozole", start=100, end=150)
+    # endocrine therapy started the day the chemotherapy did: a chemotherapy + endocrine first line
+    x.patient("C_ABSENT_SAME_DAY_ENDOCRINE").metastatic().pathology().regimen("paclitaxel", **chemo) \
+        .regimen("letrozole", start=10)
+    x.patient("C_ADH_ENDOCRINE_DAY_AFTER_START").metastatic().pathology().regimen("paclitaxel", **chemo) \
+        .regimen("letrozole", start=11)
     # 1.3.7
     x.patient("MAN_TAM", sex="male").metastatic(menopausal_status="not_applicable").pathology().regimen("tamoxifen", start=10)
     x.patient("MAN_AI", sex="male").metastatic(menopausal_status="not_applicable").pathology().regimen("anastrozole", start=10)
@@ -64,6 +80,11 @@ def run(tmp_path_factory):
     x.patient("B_ZOL_4MG").metastatic().regimen("Zoledronic acid 4 mg", start=20, intent="supportive")
     x.patient("B_XGEVA_120MG").metastatic().regimen("denosumab 120mg", start=20, intent="supportive")
     x.patient("B_ACLASTA").metastatic().regimen("zoledronic acid 5 mg", start=20, intent="supportive")
+    x.patient("B_EXC_DECISION_D90").metastatic().decision(90, "bone_targeted_therapy", "declined_by_patient")
+    x.patient("B_NON_DECISION_D91").metastatic().decision(91, "bone_targeted_therapy", "declined_by_patient")
+    # bone metastases first recorded from index - 30 days
+    x.patient("B_TRIGGER_DM30").metastatic(sites="liver").event(-30, "progression", sites="bone")
+    x.patient("B_TRIGGER_DM31").metastatic(sites="liver").event(-31, "progression", sites="bone")
     folder = tmp_path_factory.mktemp("systemic_bone")
     return run_audit(x.write(folder / "extract"), folder)
 
@@ -86,6 +107,12 @@ def run(tmp_path_factory):
     ("1.3.3", "C_INS_ER", "insufficient_data"), ("1.3.3", "C_DIED_AFTER_WINDOW", "non_adherent"),
     ("1.3.7", "MAN_INS_SEX", "insufficient_data"), ("1.3.7", "MAN_EXC_EDGE_30", "excluded"),
     ("1.3.7", "MAN_NON_EDGE_31", "non_adherent"),
+    ("1.3.3", "C_EXC_DECISION_D90", "excluded"), ("1.3.3", "C_NON_DECISION_D91", "non_adherent"),
+    ("1.3.3", "C_EXC_DIED_D90", "excluded"), ("1.3.3", "C_EXC_DIED_AFTER_ENDOCRINE", "excluded"),
+    ("1.3.3", "C_NON_MAINTENANCE_ENDED_DAY_BEFORE", "non_adherent"), ("1.3.3", "C_ADH_MAINTENANCE_ON_END_DAY", "adherent"),
+    ("1.3.3", "C_ABSENT_SAME_DAY_ENDOCRINE", None), ("1.3.3", "C_ADH_ENDOCRINE_DAY_AFTER_START", "adherent"),
+    ("1.5.14", "B_EXC_DECISION_D90", "excluded"), ("1.5.14", "B_NON_DECISION_D91", "non_adherent"),
+    ("1.5.14", "B_TRIGGER_DM30", "non_adherent"), ("1.5.14", "B_TRIGGER_DM31", None),
 ])
 def test_patient_outcomes(run, rule, patient, expected):
     assert run.failure() is None
@@ -104,6 +131,20 @@ def test_1_5_15_judges_each_bone_targeted_regimen(run):
     row = run.outcomes("1.5.15")[("B_ALENDRONATE", "R1")]
     assert row["reason"] == "not licensed for bone metastases: alendronic acid"
     assert str(row["unit_date"]) == "2024-03-21"
+
+
+def test_1_5_15_uses_the_bone_targeted_drugs_own_start(run):
+    """A bone-targeted drug added to a running endocrine regimen is judged from its own start: the
+    regimen's start (letrozole from day -100) is before bone metastases - 30 days."""
+    rows = run.outcomes("1.5.15")
+    assert rows[("B_ADDED_EARLY", "R1")]["outcome"] == "adherent"
+    assert str(rows[("B_ADDED_EARLY", "R1")]["unit_date"]) == day(10)
+    assert str(rows[("B_ADDED_LATE", "R1")]["unit_date"]) == day(200)
+
+
+def test_1_3_3_death_reason(run):
+    assert run.outcomes("1.3.3")[("C_EXC_DIED_AFTER_ENDOCRINE", "C_EXC_DIED_AFTER_ENDOCRINE")]["reason"] == \
+        "clinical_exclusion: died on 2024-09-17, within 90 days of the end of first-line chemotherapy"
 
 
 def test_1_5_15_tells_the_licensed_doses_from_the_osteoporosis_products(run):

@@ -2,7 +2,7 @@
 import pytest
 
 from tests.conftest import run_audit
-from tests.extract_builder import Extract
+from tests.extract_builder import Extract, day
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +29,25 @@ def run(tmp_path_factory):
     (x.patient("MIXED_INTENT").metastatic()
         .regimen("letrozole", start=10, intent=None, regimen_id="R1")
         .regimen("denosumab", start=10, intent="supportive", regimen_id="R1"))
+    # A regimen's provider is that of its earliest-starting drug (ties: the lowest code).
+    (x.patient("PROVIDERS").metastatic()
+        .regimen("docetaxel", start=10, regimen_id="LATER_DRUG_RAA", provider_code="RBB")
+        .regimen("trastuzumab", start=20, regimen_id="LATER_DRUG_RAA", provider_code="RAA")
+        .regimen("paclitaxel", start=30, regimen_id="TIE", provider_code="RDD")
+        .regimen("bevacizumab", start=30, regimen_id="TIE", provider_code="RCC")
+        .regimen("capecitabine", start=40, regimen_id="FIRST_UNRECORDED", provider_code=None)
+        .regimen("lapatinib", start=50, regimen_id="FIRST_UNRECORDED", provider_code="REE")
+        .regimen("eribulin", start=60, regimen_id="NONE_RECORDED"))
+    # Chemotherapy lines after unsuitability for anthracyclines: strictly after a regimen's end.
+    (x.patient("AFTER_ANTHRACYCLINE").metastatic()
+        .regimen(["epirubicin", "cyclophosphamide"], start=10, end=60, regimen_id="EC")
+        .regimen("paclitaxel", start=60, end=100, regimen_id="SAME_DAY_AS_END")
+        .regimen("letrozole", start=100, end=200, regimen_id="ENDOCRINE")
+        .regimen("docetaxel", start=110, end=200, regimen_id="FIRST_AFTER")
+        .regimen("capecitabine", start=210, regimen_id="SECOND_AFTER"))
+    (x.patient("DECISION_SAME_DAY").metastatic().decision(14, "anthracycline", "not_suitable")
+        .regimen("paclitaxel", start=13, end=13, regimen_id="DAY_BEFORE")
+        .regimen("docetaxel", start=14, regimen_id="ON_THE_DAY"))
     folder = tmp_path_factory.mktemp("timeline")
     return run_audit(x.write(folder / "extract"), folder)
 
@@ -80,3 +99,19 @@ def test_unrecognised_drug_names_are_kept_and_counted(run):
     assert [(n["recorded_name"], n["rows"]) for n in names] == [("Study drug XY-12", 1)]
     exposures = run.query("select drug from timeline.drug_exposures where patient_id = 'UNRECOGNISED'")
     assert exposures == [{"drug": None}]
+
+
+def test_regimen_provider_is_that_of_its_earliest_drug(run):
+    providers = {r["regimen_id"]: (r["regimen_provider_code"], r["provider_code"]) for r in
+                 run.query("select * from timeline.regimens where patient_id = 'PROVIDERS'")}
+    assert providers == {"LATER_DRUG_RAA": ("RBB", "RBB"), "TIE": ("RCC", "RCC"),
+                         "FIRST_UNRECORDED": ("REE", "REE"), "NONE_RECORDED": (None, "RAA")}
+
+
+def test_chemotherapy_lines_after_anthracycline_unsuitability(run):
+    rows = run.query("""select patient_id, sequence_number, regimen_id, counted_from
+                        from timeline.chemotherapy_lines_after_anthracycline_unsuitability
+                        order by patient_id, sequence_number""")
+    assert [(r["patient_id"], r["sequence_number"], r["regimen_id"], r["counted_from"].isoformat()) for r in rows] == [
+        ("AFTER_ANTHRACYCLINE", 1, "FIRST_AFTER", day(61)), ("AFTER_ANTHRACYCLINE", 2, "SECOND_AFTER", day(61)),
+        ("DECISION_SAME_DAY", 1, "ON_THE_DAY", day(14))]
