@@ -2,7 +2,11 @@
 
 Sections: data completeness first (as national audits do), then the scorecard with ICB and period
 filters, a funnel plot and a trend per measure, descriptive figures, and the rule definitions.
-Everything a commissioner sees is disclosure-controlled (measures.disclosed_measures).
+Everything a commissioner sees is disclosure-controlled (measures.disclosed_measures); the exact
+counts (measures.measures) are used only for one-bit verdicts: each provider's funnel position,
+judged against the exact national adherence. The funnel's centre line and limits are drawn at the
+national adherence shown (of rounded counts): drawn at the exact one they would give a small
+national count away (8/11 is 0.72727; its counts are shown as 10/10).
 """
 from __future__ import annotations
 
@@ -19,11 +23,15 @@ from audit_rules.catalogue import Rule
 from dashboards import figures, funnel
 
 PAGE = Template((Path(__file__).parent / "page.html").read_text(encoding="utf-8"))
+# Shown near the scorecard and in the funnels' hover text, where a figure and its verdict can disagree.
+VERDICT_NOTE = ("Verdicts (target met, funnel position) are judged on the exact counts; the figures shown are "
+                "calculated from rounded counts, so a figure shown near a target or limit can sit on either side of it.")
 
 
 @dataclass
 class DashboardData:
     disclosed: pd.DataFrame           # what commissioners may see (measures.disclosed_measures)
+    exact: pd.DataFrame               # measures.measures: for verdicts and the centre line only, never shown
     descriptive: pd.DataFrame         # descriptive figures of non-auditable rules
     field_completeness: pd.DataFrame
     rules: tuple[Rule, ...]           # the catalogue, in report order
@@ -53,30 +61,66 @@ def _options(values: list[tuple[str, str]]) -> str:
     return "".join(f'<option value="{html.escape(v)}">{html.escape(label)}</option>' for v, label in values)
 
 
+def _exact_counts(data: DashboardData, rule_id: str, level: str) -> pd.DataFrame:
+    rows = data.exact[(data.exact["rule_id"] == rule_id) & (data.exact["level"] == level)
+                      & (data.exact["period"] == "all")]
+    return rows[["group", "numerator", "denominator"]].rename(
+        columns={"numerator": "exact_numerator", "denominator": "exact_denominator"})
+
+
+def _centre_line(data: DashboardData, rule_id: str) -> tuple[float | None, float | None]:
+    """(exact national adherence, the national adherence shown), both None where the national figure
+    is hidden (a suppressed count) or has no denominator."""
+    shown = data.disclosed[(data.disclosed["rule_id"] == rule_id) & (data.disclosed["level"] == "national")
+                           & (data.disclosed["period"] == "all")]["adherence"].dropna()
+    exact = _exact_counts(data, rule_id, "national")
+    if shown.empty or exact.empty or not exact["exact_denominator"].iloc[0]:
+        return None, None
+    return float(exact["exact_numerator"].iloc[0] / exact["exact_denominator"].iloc[0]), float(shown.iloc[0])
+
+
 def _funnel_points(data: DashboardData, rule_id: str, p0: float | None) -> pd.DataFrame:
-    """Providers as shown: rounded denominators and the adherence of the rounded counts, judged against
-    the limits on those same figures, so that a point's place and its label always agree."""
+    """Providers whose figures may be shown, plotted at their rounded denominator and the adherence of the
+    rounded counts, but placed against the limits on their exact counts: positions judged on rounded
+    counts were wrong for about one provider in seven of the sample (true 17/24 is within the limits,
+    shown as 15/25 it fell below the alarm limit). Only the one-word position comes from exact counts."""
     shown = data.disclosed[(data.disclosed["rule_id"] == rule_id) & (data.disclosed["level"] == "provider")
-                           & (data.disclosed["period"] == "all") & data.disclosed["adherence"].notna()].copy()
+                           & (data.disclosed["period"] == "all") & data.disclosed["adherence"].notna()]
+    shown = shown.merge(_exact_counts(data, rule_id, "provider"), on="group", how="left", validate="one_to_one")
     shown["plotted_n"] = shown["denominator"].astype(int)
-    shown["position"] = [funnel.position(p, n, p0) if p0 is not None else "within limits"
-                         for p, n in zip(shown["adherence"], shown["plotted_n"])]
-    return shown.sort_values("group")
+    shown["position"] = [funnel.position(x / n, int(n), p0) if p0 is not None else "within limits"
+                         for x, n in zip(shown["exact_numerator"], shown["exact_denominator"])]
+    return shown.drop(columns=["exact_numerator", "exact_denominator"]).sort_values("group")
+
+
+def _funnel_message(data: DashboardData, rule_id: str, points: pd.DataFrame, p0: float | None) -> str | None:
+    """Why a funnel has nothing to show, or None when it has."""
+    if not points.empty and p0 is not None:
+        return None
+    providers = data.disclosed[(data.disclosed["rule_id"] == rule_id) & (data.disclosed["level"] == "provider")
+                               & (data.disclosed["period"] == "all")]
+    if points.empty and providers["suppressed"].any():
+        d = data.disclosure
+        return (f"Every provider's figures are suppressed (small numbers: counts from {d['suppress_min']} to "
+                f"{d['suppress_max']} are hidden).")
+    if points.empty:
+        return "No provider has eligible cases for this measure."
+    return "The national figures are suppressed (small numbers), so providers are not compared with them."
 
 
 def _measure_sections(data: DashboardData) -> str:
-    national = data.disclosed[(data.disclosed["level"] == "national") & (data.disclosed["period"] == "all")] \
-        .set_index("rule_id")["adherence"]
     sections = []
     for rule in (r for r in data.rules if r.is_audited):
-        p0 = _none(national.get(rule.id))
+        p0, p0_shown = _centre_line(data, rule.id)
+        points = _funnel_points(data, rule.id, p0)
         quarters = data.disclosed[(data.disclosed["rule_id"] == rule.id) & (data.disclosed["period"] != "all")
                                   & data.disclosed["level"].isin(["national", "icb"])]
+        funnel_html = figures.funnel_figure(rule.id, points, p0_shown, _funnel_message(data, rule.id, points, p0),
+                                            VERDICT_NOTE)
         sections.append(
             f'<div class="measure" id="measure-{figures.rule_slug(rule.id)}"><h3>{html.escape(rule.id)}: '
             f'{html.escape(rule.title)}</h3><div class="pair">'
-            f"{figures.funnel_figure(rule.id, _funnel_points(data, rule.id, p0), p0)}"
-            f"{figures.trend_figure(rule.id, quarters)}</div></div>")
+            f"{funnel_html}{figures.trend_figure(rule.id, quarters)}</div></div>")
     return "\n".join(sections)
 
 
@@ -153,8 +197,9 @@ def build_dashboard(data: DashboardData, run: dict) -> str:
         disclosure_note=html.escape(
             f"Small numbers are protected: counts from {d['suppress_min']} to {d['suppress_max']} are shown as * "
             f"and the adherence they would reveal is hidden; other counts are rounded to the nearest "
-            f"{d['round_to']}, and percentages, intervals and funnel positions are calculated from the rounded "
-            f"counts. Each provider's own case lists (exports/) are not suppressed."),
+            f"{d['round_to']}, and percentages and intervals are calculated from the rounded counts. "
+            f"Each provider's own case lists (exports/) are not suppressed."),
+        verdict_note=html.escape(VERDICT_NOTE),
         completeness=_completeness(data),
         area_options=_options([("national", "England (all providers)")] + [(f"icb:{i}", f"ICB {i}") for i in icbs]),
         period_options=_options([("all", "All periods")] + [(q, q) for q in quarters]),

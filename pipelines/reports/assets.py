@@ -55,6 +55,8 @@ def dashboard(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: A
     with duckdb.connect() as con:
         data = DashboardData(
             disclosed=con.execute("select * from measures.disclosed_measures").df(),
+            exact=con.execute("""select rule_id, level, "group", period, numerator, denominator
+                                 from measures.measures""").df(),
             descriptive=con.execute("select * from measures.descriptive_figures").df(),
             field_completeness=con.execute("select * from measures.field_completeness").df(),
             rules=audit.rules.rules, disclosure=audit.config.section("disclosure"))

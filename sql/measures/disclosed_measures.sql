@@ -1,9 +1,12 @@
 -- The measures as commissioners may see them (dashboard, ICB exports): a numerator or
 -- denominator from $suppress_min to $suppress_max is shown as * and the adherence, interval and
 -- target verdict it would reveal are hidden; every other count is rounded to the nearest
--- $round_to, and the adherence, its interval and the target verdict are calculated from the
--- rounded counts, so that they cannot give the true counts away. measures.measures keeps the
--- exact figures. Provider case exports are not disclosure-controlled (they go to that provider only).
+-- $round_to, and the adherence and its interval are calculated from the rounded counts, so that
+-- they cannot give the true counts away (as NHS Digital does for HES). The target verdict is the
+-- exact one (measures.measures.target_met): a verdict judged on rounded counts is wrong whenever
+-- the rounding moves the share across the target (true 8/11 = 73% shown as 10/10 = 100%), and one
+-- bit per row gives the counts away far less than an exact share would. measures.measures keeps
+-- the exact figures. Provider case exports are not disclosure-controlled (they go to that provider only).
 with measures as (
     select *, denominator + excluded + insufficient_data as units from measures.measures
 ),
@@ -31,7 +34,8 @@ final as (
         shown_interval[1] as ci_low,
         shown_interval[2] as ci_high,
         target,
-        case when target is not null then shown_adherence >= target end as target_met,
+        -- hidden wherever the adherence is (a suppressed count), like the adherence itself
+        case when shown_adherence is not null then target_met end as target_met,
         suppressed,
         -- data completeness: the share of units with insufficient data
         disclosed_share(insufficient_data, units, $suppress_min, $suppress_max, $round_to) as insufficient_data_share

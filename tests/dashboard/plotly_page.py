@@ -18,3 +18,14 @@ def values(array) -> list:
     if isinstance(array, dict):
         return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
     return list(array)
+
+
+def figure_layout(page: str, div_id: str) -> dict:
+    """The layout of the figure drawn into `div_id`: the object after its traces in Plotly.newPlot."""
+    call = page.index("Plotly.newPlot(", page.index(f'document.getElementById("{div_id}")'))
+    start = page.index("[", page.index(f'"{div_id}"', call))
+    decoder = json.JSONDecoder()
+    _, end = decoder.raw_decode(page[start:])
+    rest = page[start + end:]
+    layout, _ = decoder.raw_decode(rest[rest.index("{"):])
+    return layout

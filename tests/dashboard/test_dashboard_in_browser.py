@@ -1,8 +1,10 @@
 """dashboard.html in a real headless Chromium (Debian's, driven by Playwright), offline: no console
-errors, every audited measure has its funnel plot and trend, the scorecard filters work."""
+errors, every audited measure has its funnel plot and trend, the scorecard filters work, and a
+screenshot is kept where CI (or a person) can look at it."""
 import csv
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,17 +12,31 @@ import pytest
 from audit_rules.catalogue import load_catalogue
 from dashboards.figures import rule_slug
 
-playwright = pytest.importorskip("playwright.sync_api")
+try:  # Playwright is a test dependency ([test] extra): missing, the test must fail, not skip
+    from playwright.sync_api import sync_playwright
+except ImportError:
+    sync_playwright = None
 
 CHROMIUM = os.environ.get("ABC_AUDIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def _screenshot_path() -> Path:
+    """$ABC_AUDIT_ARTIFACTS/dashboard.png, else a fixed place in the system's temporary folder: not under
+    pytest's basetemp, whose older runs pytest deletes."""
+    folder = Path(os.environ.get("ABC_AUDIT_ARTIFACTS") or Path(tempfile.gettempdir()) / "abc-audit-artifacts")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "dashboard.png"
+
+
 @pytest.fixture(scope="module")
-def page(sample_output, tmp_path_factory):
+def page(sample_output, request):
+    if sync_playwright is None:
+        pytest.fail("Playwright is not installed: it is a test dependency (`make install-test`, or "
+                    "`pip install -c constraints.txt -e '.[test]'`)")
     if CHROMIUM is None:
         pytest.fail("Chromium is not installed: `apt-get install chromium` (.ci/run does this in CI)")
     errors, requests = [], []
-    with playwright.sync_playwright() as p:
+    with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         context = browser.new_context(offline=True, viewport={"width": 1400, "height": 1000})
         page = context.new_page()
@@ -29,8 +45,11 @@ def page(sample_output, tmp_path_factory):
         page.on("request", lambda r: requests.append(r.url))
         page.goto((sample_output / "dashboard.html").as_uri(), wait_until="load", timeout=120_000)
         page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length > 0", timeout=120_000)
-        screenshot = tmp_path_factory.mktemp("screenshot") / "dashboard.png"
+        screenshot = _screenshot_path()
+        screenshot.unlink(missing_ok=True)  # a screenshot left by an earlier run must not pass for this one's
         page.screenshot(path=str(screenshot), full_page=False)
+        with request.config.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled():
+            print(f"\ndashboard screenshot: {screenshot}")
         yield page, errors, requests, screenshot
         browser.close()
 
@@ -92,4 +111,6 @@ def test_scorecard_period_filter_shows_that_quarters_disclosed_figures(page, sam
 
 def test_screenshot_is_saved(page):
     screenshot: Path = page[3]
-    assert screenshot.stat().st_size > 20_000
+    data = screenshot.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n"), screenshot
+    assert len(data) > 20_000, screenshot

@@ -20,6 +20,13 @@ def _extract() -> Extract:
     x.patient("RBB_NON", provider_code="RBB", icb_code="QBB").metastatic().pathology()
     x.patient("RBB_FIRST_LINE", provider_code="RBB", icb_code="QBB").metastatic().pathology() \
         .care(5, "mdt_discussion").regimen("letrozole", start=14)  # the only 1.3.1 case at RBB: suppressed
+    # A patient of RAA (ICB QAA) given a course and a scan at RBB: those units are RBB's (measures.md,
+    # "Provider of a unit: the unit's own provider_code when it has one, else the patient's"); both
+    # non-adherent: 20 Gy in 5 fractions for bone pain (1.5.16), and a staging PET-CT without earlier
+    # suspicious or equivocal imaging (1.1.5). Its patient-level units (QS12-5 and others) stay RAA's.
+    x.patient("AT_RBB").metastatic(sites="bone").pathology() \
+        .radiotherapy("RT_AT_RBB", dose_gy=20, fractions=5, provider_code="RBB") \
+        .imaging(-10, "pet_ct", "staging", provider_code="RBB")
     return x
 
 
@@ -40,7 +47,8 @@ def test_provider_csv_and_xlsx_hold_only_that_providers_cases(runs):
     out = runs[0].output
     with (out / "exports" / "RAA" / "non_adherent_cases.csv").open() as handle:
         rows = list(csv.DictReader(handle))
-    assert {r["patient_id"] for r in rows} == {"RAA_0", "RAA_1", "RAA_2", "RAA_ER_UNKNOWN"}
+    # AT_RBB is RAA's patient: its patient-level units are RAA's, its course and scan at RBB are not
+    assert {r["patient_id"] for r in rows} == {"RAA_0", "RAA_1", "RAA_2", "RAA_ER_UNKNOWN", "AT_RBB"}
     assert {r["outcome"] for r in rows} == {"non_adherent", "insufficient_data"}
     sheets, strings = _xlsx_sheets_and_strings(out / "exports" / "RAA" / "non_adherent_cases.xlsx")
     assert sheets[0] == "Summary"
@@ -94,3 +102,33 @@ def test_a_rule_with_more_cases_than_a_sheet_holds_continues_on_numbered_sheets(
                         for i in range(2, len(sheets) + 1))
     assert data_rows == len(csv_rows)
     assert {r["patient_id"] for r in csv_rows} <= strings
+
+
+def test_units_given_at_another_provider_are_that_providers(runs):
+    run, out = runs[0], runs[0].output
+    units = {("1.5.16", "RT_AT_RBB"), ("1.1.5", "scan_1")}  # a patient's scans are numbered by date
+    outcomes = {(r["rule_id"], r["unit_id"]): r for r in run.query(
+        "select * from rules.case_outcomes where patient_id = 'AT_RBB' and rule_id in ('1.5.16', '1.1.5')")}
+    assert set(outcomes) == units
+    assert {(r["provider_code"], r["icb_code"], r["outcome"]) for r in outcomes.values()} == \
+        {("RBB", "QAA", "non_adherent")}
+
+    def exported(provider: str) -> set[tuple[str, str]]:
+        with (out / "exports" / provider / "non_adherent_cases.csv").open() as handle:
+            return {(r["rule_id"], r["unit_id"]) for r in csv.DictReader(handle) if r["patient_id"] == "AT_RBB"}
+
+    assert exported("RBB") == units
+    assert not exported("RAA") & units
+    _, rbb_strings = _xlsx_sheets_and_strings(out / "exports" / "RBB" / "non_adherent_cases.xlsx")
+    assert {"AT_RBB", "RT_AT_RBB", "scan_1"} <= rbb_strings
+    _, raa_strings = _xlsx_sheets_and_strings(out / "exports" / "RAA" / "non_adherent_cases.xlsx")
+    assert not {"RT_AT_RBB", "scan_1"} & raa_strings
+
+    measures = {(r["rule_id"], r["level"], r["group"]): (r["numerator"], r["denominator"]) for r in run.query(
+        """select * from measures.measures where rule_id in ('1.5.16', '1.1.5') and period = 'all'""")}
+    for rule in ("1.5.16", "1.1.5"):  # the only units of these rules
+        assert measures[(rule, "provider", "RBB")] == (0, 1), rule
+        assert (rule, "provider", "RAA") not in measures, rule
+        # ICBs are the patient's: the commissioner of the patient's care, wherever it was given
+        assert measures[(rule, "icb", "QAA")] == (0, 1), rule
+        assert (rule, "icb", "QBB") not in measures, rule
