@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines import run_lock
 from pipelines.partitions import REPORTING_QUARTERS
 from pipelines.resources import AuditSettings
 
@@ -57,9 +58,13 @@ def inbox_sensor(job: dg.UnresolvedAssetJobDefinition, settings: AuditSettings) 
         waiting = [p for p in ready_extracts(inbox) if delivery(p) not in audited]
         if not waiting:
             return dg.SkipReason(f"no new extract with a {READY_MARKER} marker in {inbox}")
-        # runs share one output folder and its lock: start the next only when none is active
-        if context.instance.get_run_records(dg.RunsFilter(job_name=job.name, statuses=ACTIVE), limit=1):
-            return dg.SkipReason(f"{len(waiting)} extract(s) waiting for the current audit run to finish")
+        # Every run of these definitions (audit, quarterly, validate, a backfill) shares the DuckDB
+        # file, and a terminal's `abc-audit run` may hold the output's lock: start the next delivery
+        # only when nothing else runs, so that it is never refused by the lock after its cursor moved.
+        if context.instance.get_run_records(dg.RunsFilter(statuses=ACTIVE), limit=1):
+            return dg.SkipReason(f"{len(waiting)} extract(s) waiting for the current run to finish")
+        if run_lock.is_held_elsewhere(settings.work_path):
+            return dg.SkipReason(f"{len(waiting)} extract(s) waiting: another audit run holds {settings.output_dir}")
         extract = waiting[0]
         context.update_cursor(json.dumps(sorted(audited | {delivery(extract)})))
         return dg.RunRequest(

@@ -1,5 +1,6 @@
 """Reporting quarters: the time partitions of the quarterly audit (rules, measures and report)."""
 import datetime as dt
+import warnings
 
 import dagster as dg
 
@@ -9,6 +10,18 @@ from pipelines.sql_runner import sql_text
 # From 2009, the year CG81 was first published: any quarter an extract can hold can be reported.
 REPORTING_QUARTERS = dg.TimeWindowPartitionsDefinition(
     cron_schedule="0 0 1 1,4,7,10 *", start="2009-01-01", fmt="%Y-%m-%d", timezone="Europe/London")
+
+
+# A backfill of many quarters is one run (they share one DuckDB file and one output folder's lock:
+# one run per quarter would queue behind the lock, or be refused by it).
+SINGLE_RUN_BACKFILL = dg.BackfillPolicy.single_run()
+# Dagster marks the parameter beta; its behaviour is tested here (tests/test_automation.py).
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
+
+
+def run_quarters(context: dg.AssetExecutionContext) -> list[str]:
+    """The reporting quarters a run materialises: one from the schedule, several from a backfill."""
+    return [quarter_label(key) for key in context.partition_keys]
 
 
 def quarter_label(partition_key: str) -> str:

@@ -37,6 +37,22 @@ def acquire(work_dir: Path) -> None:
     _held[path] = (fd, 1)
 
 
+def is_held_elsewhere(work_dir: Path) -> bool:
+    """Whether another process (an `abc-audit run` from a terminal, say) holds the folder's lock now."""
+    path = (work_dir / "lock").resolve()
+    if path in _held or not path.exists():
+        return False
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
 def release(work_dir: Path) -> None:
     path = (work_dir / "lock").resolve()
     fd, holders = _held.get(path, (None, 0))

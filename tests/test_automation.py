@@ -10,7 +10,8 @@ import dagster as dg
 import duckdb
 
 from pipelines.automation import inbox_sensor
-from pipelines.definitions import ALL_ASSETS, QUARTERLY_ASSETS, audit_job, default_resources, defs
+from pipelines.definitions import (ALL_ASSETS, QUARTERLY_ASSETS, audit_job, default_resources, defs,
+                                  quarterly_audit)
 from pipelines.partitions import REPORTING_QUARTERS, quarter_label
 from tests.extract_builder import Extract
 
@@ -113,3 +114,62 @@ def test_every_quarter_of_the_sample_can_be_reported_as_a_partition(sample_outpu
         periods = {r["period"] for r in csv.DictReader(handle)} - {"all"}
     quarters = {quarter_label(key) for key in REPORTING_QUARTERS.get_partition_keys()}
     assert periods and periods <= quarters, sorted(periods - quarters)
+
+
+def test_inbox_sensor_waits_while_any_run_is_active_or_another_process_holds_the_output(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    inbox = tmp_path / "inbox"
+    _small_extract(inbox / "2025-12-extract")
+    (inbox / "2025-12-extract" / "READY").touch()
+    monkeypatch.setenv("ABC_AUDIT_INBOX", str(inbox))
+    instance = dg.DagsterInstance.ephemeral()
+    resources = default_resources(output_dir=str(tmp_path / "out"))
+    extract_inbox = inbox_sensor(audit_job, resources["audit"])
+
+    # a quarterly run is under way (any job: they share the database and the output's lock)
+    active = instance.create_run_for_job(
+        dg.Definitions(assets=ALL_ASSETS, jobs=[audit_job], resources=resources).resolve_job_def("audit"),
+        status=dg.DagsterRunStatus.STARTED, tags={"dagster/partition": "2025-07-01"})
+    instance.add_run_tags(active.run_id, {"job": "quarterly_audit"})
+    context = dg.build_sensor_context(instance=instance)
+    skipped = extract_inbox(context)
+    assert isinstance(skipped, dg.SkipReason) and "waiting for the current run" in skipped.skip_message
+    assert context.cursor is None  # the delivery is still to be audited
+    instance.report_run_canceled(active)
+
+    # an `abc-audit run` in a terminal holds the output folder's lock
+    work = resources["audit"].work_path
+    work.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; from pipelines import run_lock; "
+        f"run_lock.acquire(Path({str(work)!r})); print('held', flush=True); time.sleep(60)")],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        skipped = extract_inbox(dg.build_sensor_context(instance=instance))
+        assert isinstance(skipped, dg.SkipReason) and "holds" in skipped.skip_message
+    finally:
+        holder.kill()
+        holder.wait()
+    request = extract_inbox(dg.build_sensor_context(instance=instance))
+    assert isinstance(request, dg.RunRequest)
+
+
+def test_a_backfill_of_several_quarters_is_one_run(tmp_path):
+    partitioned = {key: asset.backfill_policy for asset in QUARTERLY_ASSETS for key in asset.keys}
+    assert all(policy == dg.BackfillPolicy.single_run() for policy in partitioned.values())
+    resources = default_resources(str(_small_extract(tmp_path / "extract")), str(tmp_path / "out"))
+    result = dg.Definitions(assets=[*ALL_ASSETS, *QUARTERLY_ASSETS], jobs=[quarterly_audit], resources=resources) \
+        .resolve_job_def("quarterly_audit").execute_in_process(
+            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
+            tags={"dagster/asset_partition_range_start": "2024-01-01",
+                  "dagster/asset_partition_range_end": "2024-04-01"})
+    assert result.success
+    quarters = tmp_path / "out" / "quarters"
+    assert sorted(q.name for q in quarters.iterdir()) == ["2024Q1", "2024Q2"]
+    with (quarters / "2024Q2" / "case_outcomes.csv").open() as handle:
+        assert {r["patient_id"] for r in csv.DictReader(handle)} == {"P2"}
+    metadata = result.asset_materializations_for_node("quarter_measures")
+    assert {m.partition for m in metadata} == {"2024-01-01", "2024-04-01"}

@@ -2,7 +2,7 @@
 import dagster as dg
 
 from audit_rules.catalogue import load_catalogue
-from pipelines.partitions import REPORTING_QUARTERS, quarter_label, replace_partition
+from pipelines.partitions import REPORTING_QUARTERS, SINGLE_RUN_BACKFILL, replace_partition, run_quarters
 from pipelines.resources import AuditDatabase, AuditSettings
 from pipelines.sql_runner import bind, create_table, sql_text, upstream_assets
 
@@ -30,14 +30,17 @@ def _national_adherence(con, table: str, period: str) -> dg.MetadataValue:
         f"| {r} | {n} / {d} | {'' if a is None else f'{a:.1%}'} |" for r, n, d, a in national))
 
 
-@dg.asset(group_name="measures", partitions_def=REPORTING_QUARTERS, deps=[measures, "quarter_case_outcomes"],
-          kinds={"duckdb", "sql"}, description="The measures of one reporting quarter, for the quarterly audit.")
+@dg.asset(group_name="measures", partitions_def=REPORTING_QUARTERS, backfill_policy=SINGLE_RUN_BACKFILL,
+          deps=[measures, "quarter_case_outcomes"], kinds={"duckdb", "sql"},
+          description="The measures of one reporting quarter, for the quarterly audit.")
 def quarter_measures(context: dg.AssetExecutionContext, duckdb: AuditDatabase) -> dg.MaterializeResult:
-    quarter = quarter_label(context.partition_key)
+    quarters = run_quarters(context)
     with duckdb.connect() as con:
-        rows = replace_partition(con, "measures.quarter_measures", "measures/quarter_measures.sql", quarter)
-        table = _national_adherence(con, "measures.quarter_measures", quarter)
-    return dg.MaterializeResult(metadata={"quarter": quarter, "rows": rows, "national_adherence": table})
+        rows = sum(replace_partition(con, "measures.quarter_measures", "measures/quarter_measures.sql", quarter)
+                   for quarter in quarters)
+        tables = {f"national_adherence_{q}" if len(quarters) > 1 else "national_adherence":
+                  _national_adherence(con, "measures.quarter_measures", q) for q in quarters}
+    return dg.MaterializeResult(metadata={"quarter": ", ".join(quarters), "rows": rows, **tables})
 
 
 DESCRIPTIVE_SQL = "measures/descriptive_figures.sql"

@@ -9,7 +9,7 @@ import dagster as dg
 import pandas as pd
 
 from audit_rules.catalogue import Rule, load_catalogue, rule_parameters, rule_target
-from pipelines.partitions import REPORTING_QUARTERS, quarter_label, replace_partition
+from pipelines.partitions import REPORTING_QUARTERS, SINGLE_RUN_BACKFILL, replace_partition, run_quarters
 from pipelines.resources import AuditDatabase, AuditSettings
 from pipelines.sql_runner import bind, sql_text, upstream_assets
 
@@ -79,12 +79,15 @@ def case_outcomes(audit: AuditSettings, duckdb: AuditDatabase) -> dg.Materialize
     return dg.MaterializeResult(metadata={"rows": rows})
 
 
-@dg.asset(group_name="rules", partitions_def=REPORTING_QUARTERS, deps=[case_outcomes], kinds={"duckdb", "sql"},
+@dg.asset(group_name="rules", partitions_def=REPORTING_QUARTERS, backfill_policy=SINGLE_RUN_BACKFILL,
+          deps=[case_outcomes], kinds={"duckdb", "sql"},
           description="The case outcomes of one reporting quarter (units dated in it), for the quarterly audit.")
 def quarter_case_outcomes(context: dg.AssetExecutionContext, duckdb: AuditDatabase) -> dg.MaterializeResult:
-    quarter = quarter_label(context.partition_key)
+    quarters = run_quarters(context)
     with duckdb.connect() as con:
-        rows = replace_partition(con, "rules.quarter_case_outcomes", "rules/quarter_case_outcomes.sql", quarter)
+        rows = sum(replace_partition(con, "rules.quarter_case_outcomes", "rules/quarter_case_outcomes.sql", quarter)
+                   for quarter in quarters)
         counts = dict(con.execute("""select outcome, count(*) from rules.quarter_case_outcomes
-            where period = ? group by outcome""", [quarter]).fetchall())
-    return dg.MaterializeResult(metadata={"quarter": quarter, "rows": rows, **{o: counts.get(o, 0) for o in OUTCOMES}})
+            where list_contains($quarters, period) group by outcome""", {"quarters": quarters}).fetchall())
+    return dg.MaterializeResult(metadata={"quarter": ", ".join(quarters), "rows": rows,
+                                          **{o: counts.get(o, 0) for o in OUTCOMES}})
