@@ -6,11 +6,13 @@ with patients as (
     select patient_id, index_date, provider_code from timeline.patient_cohort
 ),
 
+-- scan ids follow what a scan records, so another row order of the file gives the same ids
+-- (source_row orders only rows that are the same in every column)
 scans as (
     select
         i.*,
         'scan_' || row_number() over (partition by i.patient_id
-            order by i.imaging_date, i.modality, i.purpose, i.result, i.body_site, i.source_row) as scan_id
+            order by i.imaging_date, i.modality, i.purpose, i.result, i.body_site, i.provider_code, i.source_row) as scan_id
     from validated.imaging i
 ),
 

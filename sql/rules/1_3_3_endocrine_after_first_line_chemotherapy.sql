@@ -23,7 +23,7 @@ endocrine_follow_on as (
     -- an endocrine regimen started after the chemotherapy began (same-day starts are outside the
     -- population above) and running at its end or starting within N days of it (maintenance
     -- started during chemotherapy counts)
-    select p.patient_id, min(r.start_date) as endocrine_start_date, arg_min(r.regimen_id, r.start_date) as regimen_id
+    select p.patient_id, min(r.start_date) as endocrine_start_date, arg_min(r.regimen_id, (r.start_date, r.regimen_id)) as regimen_id
     from patients p
         join timeline.regimens r using (patient_id)
     where r.has_endocrine

@@ -6,13 +6,20 @@ with cohort as (
     select patient_id, index_date from timeline.patient_cohort
 ),
 
-first_cns_event as (
-    select e.*
+cns_events as (
+    select e.* exclude (source_row)
     from validated.disease_events e
         join cohort c using (patient_id)
     where list_has_any(e.sites, ['brain', 'leptomeningeal'])
       and e.event_date >= c.index_date - $trigger_days_before_index
-    qualify row_number() over (partition by e.patient_id order by e.event_date, e.source_row) = 1
+),
+
+-- Two CNS events on one day are ordered by what they record, never by their place in the file:
+-- the same extract in another row order must give the same event (and so the same rule).
+first_cns_event as (
+    select *
+    from cns_events e
+    qualify row_number() over (partition by e.patient_id order by e.event_date, e::varchar) = 1
 ),
 
 performance as (

@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 from sample_data import SAMPLE_DATA_DIR
-from tests.conftest import run_cli_on_sample
+from tests.conftest import run_audit, run_cli_on_sample
+from tests.extract_builder import Extract
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -75,6 +76,38 @@ def test_shuffled_input_rows_give_byte_identical_outcomes_and_measures(sample_ou
     assert completed.returncode == 0, completed.stderr
     for name in ("case_outcomes.csv", "measures.csv", "measure_reports.json"):
         assert (tmp_path / "out" / name).read_bytes() == (sample_output / name).read_bytes(), name
+
+
+def _same_day_ties() -> Extract:
+    """Rows that tie on their dates and differ only in what else they record."""
+    x = Extract()
+    # two CNS events on one day: one meets the 1.5.18 criteria, the other does not
+    x.patient("CNS_TIE").metastatic(sites="lung").pathology() \
+        .event(20, "progression", sites="brain", brain_metastasis_count=2, brain_metastases_resectable=True,
+               extracranial_disease_controlled=True, performance_status=1) \
+        .event(20, "progression", sites="brain", brain_metastasis_count=6, performance_status=1)
+    # two staging PET-CTs on one day at different providers
+    x.patient("PET_TIE").metastatic().pathology() \
+        .imaging(5, "pet_ct", purpose="staging", provider_code="RBB") \
+        .imaging(5, "pet_ct", purpose="staging", result="metastatic", provider_code="RCC")
+    # chemotherapy completed, then two endocrine regimens starting on one day
+    x.patient("ENDO_TIE").metastatic().pathology() \
+        .regimen("paclitaxel", start=10, end=100, end_reason="completed", regimen_id="R1") \
+        .regimen("letrozole", start=150, regimen_id="R3").regimen("anastrozole", start=150, regimen_id="R2")
+    return x
+
+
+def test_rows_that_tie_on_their_dates_give_the_same_outcomes_in_any_row_order(tmp_path):
+    outputs = []
+    for name, reverse in (("as_given", False), ("reversed", True)):
+        extract = _same_day_ties()
+        if reverse:
+            extract.rows = {table: rows[::-1] for table, rows in extract.rows.items()}
+        run = run_audit(extract.write(tmp_path / name / "extract"), tmp_path / name)
+        assert run.result.success, run.failure()
+        outputs.append(run.output)
+    for file in ("case_outcomes.csv", "measures.csv"):
+        assert (outputs[0] / file).read_bytes() == (outputs[1] / file).read_bytes(), file
 
 
 def test_a_run_refused_at_validation_says_why_in_one_line_and_keeps_the_previous_output(sample_output, tmp_path):
