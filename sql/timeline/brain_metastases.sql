@@ -67,10 +67,10 @@ final as (
         f.extracranial_disease_controlled,
         p.performance_status as performance_status_at_cns_event,
         -- measures.md: the criteria are met only when every item is recorded as met
-        coalesce(f.brain_metastasis_count between 1 and 3
+        coalesce(f.brain_metastasis_count between 1 and $surgery_max_brain_metastases
             and f.brain_metastases_resectable
             and f.extracranial_disease_controlled
-            and p.performance_status <= 1, false) as meets_surgical_criteria,
+            and p.performance_status <= $surgery_max_performance_status, false) as meets_surgical_criteria,
         t.first_resection_date,
         t.first_brain_radiotherapy_date,
         t.first_whole_brain_radiotherapy_date,

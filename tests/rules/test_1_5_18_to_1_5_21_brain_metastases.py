@@ -160,3 +160,21 @@ def test_1_5_20(run, patient, expected):
 ])
 def test_1_5_21(run, patient, expected):
     assert run.outcome("1.5.21", patient) == expected
+
+
+def test_the_surgical_criteria_are_configuration(tmp_path):
+    """measures.md: every number is a parameter; a unit that audits 1-4 metastases and performance status
+    0-2 as surgical moves those patients from 1.5.19 into 1.5.18."""
+    x = Extract()
+    _brain(x, "FOUR_METASTASES", dict(SURGICAL, brain_metastasis_count=4))
+    _brain(x, "PERFORMANCE_2", dict(SURGICAL, performance_status=2))
+    _brain(x, "FIVE_METASTASES", dict(SURGICAL, brain_metastasis_count=5))
+    config = tmp_path / "config.yaml"
+    config.write_text("timeline:\n  follow_up_end: 2030-12-31\n  surgery_max_brain_metastases: 4\n"
+                      "  surgery_max_performance_status: 2\n", encoding="utf-8")
+    run = run_audit(x.write(tmp_path / "extract"), tmp_path, config)
+    assert run.failure() is None
+    assert run.outcome("1.5.18", "FOUR_METASTASES") == "non_adherent"
+    assert run.outcome("1.5.18", "PERFORMANCE_2") == "non_adherent"
+    assert run.outcome("1.5.18", "FIVE_METASTASES") is None
+    assert run.outcome("1.5.19", "FIVE_METASTASES") == "non_adherent"
