@@ -57,7 +57,7 @@ def _merge(defaults: dict, overrides: dict, path: str) -> dict:
         if key not in defaults:
             raise ConfigError(f"unknown configuration key '{where}'")
         default = defaults[key]
-        if key in ("rules", "drug_names"):  # open mappings, validated by their owners
+        if key in ("rules", "drug_names", "drugs"):  # open mappings, validated by their owners
             if not isinstance(value, dict):
                 raise ConfigError(f"'{where}' must be a mapping")
             merged[key] = value

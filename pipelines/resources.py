@@ -36,7 +36,8 @@ class AuditSettings(dg.ConfigurableResource):
         config = load_config(self.config_file)
         validate_rule_overrides(self.rules, config.section("rules"))
         try:  # checked now, so that a bad name refuses the configuration before the run starts
-            load_drug_value_set(config.section("value_sets")["drug_names"])
+            load_drug_value_set(config.section("value_sets")["drug_names"],
+                                extra_drugs=config.section("value_sets")["drugs"])
         except ValueError as error:
             raise ConfigError(str(error)) from None
         return config

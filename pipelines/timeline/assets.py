@@ -49,7 +49,8 @@ def build_sql_model(name: str, description: str) -> dg.AssetsDefinition:
 
 
 def _value_set(audit: AuditSettings):
-    return load_drug_value_set(extra_names=audit.config.section("value_sets")["drug_names"] or None)
+    return load_drug_value_set(extra_names=audit.config.section("value_sets")["drug_names"] or None,
+                               extra_drugs=audit.config.section("value_sets")["drugs"] or None)
 
 
 @dg.asset(group_name="timeline", kinds={"duckdb", "python"},

@@ -187,8 +187,9 @@ def _check_keys(spec: object, allowed: set[str], required: set[str], where: str)
 
 
 def load_drug_value_set(extra_names: dict[str, str | list[str]] | None = None,
-                        path: Path | None = None) -> DrugValueSet:
-    """Read and check the value set; extra_names (configuration) adds recorded name -> generic(s)."""
+                        path: Path | None = None, extra_drugs: dict[str, dict] | None = None) -> DrugValueSet:
+    """Read and check the value set; configuration adds drugs (extra_drugs: generic -> class, names)
+    and recorded names of known drugs (extra_names: recorded name -> generic(s))."""
     raw = yaml.safe_load(Path(path or VALUE_SET_PATH).read_text(encoding="utf-8"))
     raw = _check_keys(raw, {"version", "source", "classes", "drugs", "combinations"},
                       {"version", "classes", "drugs"}, "the file")
@@ -211,19 +212,28 @@ def load_drug_value_set(extra_names: dict[str, str | list[str]] | None = None,
             raise ValueError(f"drug value set: {where}: name {key!r} is listed twice")
         names[key] = generics
 
-    for generic, spec in (raw["drugs"] or {}).items():
-        spec = _check_keys(spec, {"class", "anthracycline", "names"}, {"class"}, f"drug {generic}")
+    def add_drug(generic: object, spec: object, where: str, strict: bool = True) -> None:
+        spec = _check_keys(spec, {"class", "anthracycline", "names"}, {"class"}, where)
+        key = normalise(generic if isinstance(generic, str) else "")
+        if key in drugs:  # a drug's class is the method, not configuration
+            raise ValueError(f"drug value set: {where}: {key} is already a {drugs[key].drug_class} drug")
         if spec["class"] not in classes:
-            raise ValueError(f"drug value set: drug {generic} has unknown class {spec['class']!r}")
-        anthracycline = _flag(spec, "anthracycline", generic)
+            raise ValueError(f"drug value set: {where} has unknown class {spec['class']!r} "
+                             f"(classes: {', '.join(sorted(classes))})")
+        anthracycline = _flag(spec, "anthracycline", where)
         if anthracycline and classes[spec["class"]].group != "chemotherapy":
-            raise ValueError(f"drug value set: anthracycline {generic} must be a chemotherapy drug")
-        drugs[generic] = Drug(generic, spec["class"], anthracycline)
-        register(generic, (generic,), f"drug {generic}")
+            raise ValueError(f"drug value set: anthracycline {key} must be a chemotherapy drug")
+        register(generic, (key,), where, strict)
+        drugs[key] = Drug(key, spec["class"], anthracycline)
         if not isinstance(spec.get("names") or [], list):
-            raise ValueError(f"drug value set: drug {generic}: names must be a list")
+            raise ValueError(f"drug value set: {where}: names must be a list")
         for synonym in spec.get("names") or []:
-            register(synonym, (generic,), f"drug {generic}")
+            register(synonym, (key,), where, strict)
+
+    for generic, spec in (raw["drugs"] or {}).items():
+        add_drug(generic, spec, f"drug {generic}")
+    for generic, spec in (extra_drugs or {}).items():
+        add_drug(generic, spec, f"value_sets.drugs.{generic}", strict=False)
     for name, generics in (raw.get("combinations") or {}).items():
         if not isinstance(generics, list) or len(set(generics)) < 2:
             raise ValueError(f"drug value set: combination {name!r} must list at least two drugs")

@@ -80,3 +80,17 @@ def test_reasons_name_what_decided(run):
     non = outcomes[("NON_CHEMO", "NON_CHEMO")]
     assert "paclitaxel" in non["reason"] and non["evidence"]["first_line_drugs"] == ["paclitaxel"]
     assert non["period"] == "2024Q1" and str(non["unit_date"]) == "2024-03-01"
+
+
+def test_a_drug_added_by_configuration_counts_as_its_class(tmp_path):
+    """A newly licensed endocrine drug (elacestrant, Orserdu) is unrecognised until configuration adds it."""
+    x = Extract()
+    x.patient("ORSERDU").metastatic().pathology().regimen("Orserdu", start=14)
+    extract = x.write(tmp_path / "extract")
+    without = run_audit(extract, tmp_path / "without")
+    assert without.outcome("1.3.1", "ORSERDU") == "insufficient_data"  # an unrecognised drug may be endocrine
+    config = tmp_path / "config.yaml"
+    config.write_text("timeline:\n  follow_up_end: 2030-12-31\nvalue_sets:\n"
+                      "  drugs: {elacestrant: {class: other_endocrine, names: [orserdu]}}\n", encoding="utf-8")
+    added = run_audit(extract, tmp_path / "with", config)
+    assert added.failure() is None and added.outcome("1.3.1", "ORSERDU") == "adherent"

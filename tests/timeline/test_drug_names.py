@@ -353,3 +353,22 @@ def test_tcga_names_that_stay_findings(value_set, recorded, method):
 def test_tcga_tables_cover_all_205_distinct_names():
     recognised = [name for names in TCGA_RECOGNISED.values() for name in names]
     assert len(set(recognised) | set(TCGA_NOT_FULLY_RECOGNISED)) == len(recognised) + 15 == 205
+
+
+def test_configuration_adds_a_drug_of_a_known_class_with_its_names():
+    value_set = load_drug_value_set(extra_drugs={"Elacestrant": {"class": "other_endocrine", "names": ["Orserdu"]}},
+                                    extra_names={"elacestrant dihydrochloride": "elacestrant"})
+    for recorded in ("ORSERDU", "elacestrant", "Elacestrant dihydrochloride"):
+        assert value_set.map_name(recorded).drugs == ("elacestrant",), recorded
+    assert value_set.drugs["elacestrant"].drug_class == "other_endocrine"
+
+
+@pytest.mark.parametrize("extra_drugs, message", [
+    ({"elacestrant": {"class": "serd"}}, "value_sets.drugs.elacestrant has unknown class 'serd'"),
+    ({"letrozole": {"class": "chemotherapy"}}, "value_sets.drugs.letrozole: letrozole is already a aromatase_inhibitor drug"),
+    ({"elacestrant": {"class": "other_endocrine", "names": ["femara"]}}, "name 'femara' is listed twice"),
+    ({"elacestrant": {"group": "endocrine"}}, "value_sets.drugs.elacestrant has unknown keys"),
+])
+def test_configuration_cannot_change_or_confuse_the_value_set(extra_drugs, message):
+    with pytest.raises(ValueError, match=message):
+        load_drug_value_set(extra_drugs=extra_drugs)
