@@ -42,7 +42,10 @@ def _failure_reason(result) -> tuple[int, str]:
             description = data.user_failure_data.description
             code = EXIT_REFUSED if description.startswith("Extract refused") else EXIT_FAILED
             return code, description
-        message = (data.error.cause or data.error).message.strip().splitlines()[-1] if data.error else "unknown error"
+        # The exception's own first line ("Binder Error: ..."): DuckDB follows it with the query and
+        # a caret line pointing into it, which say nothing on their own.
+        lines = [line.strip() for line in (data.error.cause or data.error).message.splitlines()] if data.error else []
+        message = next((line for line in lines if line.strip("^~ ") and not line.startswith("LINE ")), "unknown error")
         return EXIT_FAILED, f"audit failed at {event.step_key}: {message}"
     return EXIT_FAILED, "audit failed"
 

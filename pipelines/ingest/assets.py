@@ -4,9 +4,11 @@ import dagster as dg
 
 from pipelines.bookkeeping import record_input_file
 from pipelines.ingest.contract import Table, load_contract
+from pipelines.ingest.files import (record_ignored_files, refuse_identifiers_in_file_names, scan_extract_folder,
+                                    table_file, warn_ignored_files)
 from pipelines.ingest.privacy import (refuse_identifier_columns, refuse_identifier_values,
                                       refuse_identifiers_in_unreadable_lines)
-from pipelines.ingest.reader import ExtractRefused, find_table_file, load_raw_table
+from pipelines.ingest.reader import ExtractRefused, load_raw_table
 from pipelines.resources import AuditDatabase, AuditSettings
 
 
@@ -25,25 +27,32 @@ def build_raw_asset(table: Table) -> dg.AssetsDefinition:
         contract = load_contract()
         with duckdb.connect() as con:
             try:
-                if not audit.input_path.is_dir():
-                    raise ExtractRefused(f"extract folder not found: {audit.input_dir}")
-                path = find_table_file(audit.input_path, table.name)
+                folder = scan_extract_folder(audit.input_path, list(contract.tables))
+                # The folder is listed once, by the one table every extract has.
+                if table.name == "patients":
+                    refuse_identifiers_in_file_names(con, folder.ignored)
+                path = table_file(folder, audit.input_path, table.name)
                 loaded = load_raw_table(con, table, path)
-                columns = [c for c in table.column_names + list(loaded.ignored_columns)]
                 refuse_identifier_columns(contract, table.name, list(loaded.ignored_columns))
-                refuse_identifier_values(con, table.name, columns)
+                refuse_identifier_values(con, contract, table.name, table.column_names, list(loaded.ignored_columns))
                 refuse_identifiers_in_unreadable_lines(con, table.name)
             except ExtractRefused as error:
                 con.execute(f"drop table if exists raw.{table.name}")
                 raise refuse(str(error)) from None
             record_input_file(con, loaded)
-        return dg.MaterializeResult(metadata={
+            if table.name == "patients":
+                record_ignored_files(con, folder.ignored)
+                warn_ignored_files(folder.ignored, context.log)
+        metadata = {
             "file": loaded.file_name or "(absent: optional table)",
             "rows_read": loaded.rows_read,
             "rows_rejected_by_parser": loaded.rows_rejected,
             "ignored_columns": ", ".join(loaded.ignored_columns) or "none",
             "sha256": loaded.sha256 or "",
-        })
+        }
+        if table.name == "patients":
+            metadata["ignored_files"] = ", ".join(folder.ignored) or "none"
+        return dg.MaterializeResult(metadata=metadata)
 
     return raw_table
 

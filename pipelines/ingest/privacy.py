@@ -7,14 +7,15 @@ from __future__ import annotations
 import duckdb
 
 from pipelines.ingest.contract import Contract
-from pipelines.ingest.reader import ExtractRefused, parser_rejects_table
+from pipelines.ingest.reader import ExtractRefused, parser_rejects_table, quote_identifier, raw_column_name
 
 # Value checks on every text column (each a macro in sql/macros): what it finds, and what to do.
 VALUE_CHECKS = (
     ("contains_nhs_number", "valid NHS numbers", "pseudonymise the extract"),
     ("contains_postcode", "postcodes", "remove addresses and postcodes from the extract"),
 )
-# Columns that may hold only a year of birth; a full date there is a full date of birth.
+# Contract columns that may hold only a year of birth; a full date there is a full date of birth.
+# Extra columns named as a year of birth (`year_of_birth`: Contract.is_year_of_birth) are checked too.
 BIRTH_YEAR_COLUMNS = {"patients": "birth_year"}
 
 
@@ -26,15 +27,19 @@ def refuse_identifier_columns(contract: Contract, table: str, columns: list[str]
             "remove it from the extract")
 
 
-def refuse_identifier_values(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
-    """Counts, per column, the rows holding an identifier; refuses at the first column with any."""
+def refuse_identifier_values(con: duckdb.DuckDBPyConnection, contract: Contract, table: str,
+                             columns: list[str], extra_columns: list[str]) -> None:
+    """Counts, per column, the rows holding an identifier; refuses at the first column with any.
+    Columns are named as the extract names them (normalised), as in the messages."""
+    columns = list(columns) + list(extra_columns)
     if not columns:
         return
     checks = [(macro, column, found, advice) for macro, found, advice in VALUE_CHECKS for column in columns]
-    birth_year = BIRTH_YEAR_COLUMNS.get(table)
-    if birth_year in columns:
-        checks.append(("is_full_date", birth_year, "full dates of birth", "send the year of birth only"))
-    counts = ", ".join(f'count_if({macro}("{column}"))' for macro, column, _, _ in checks)
+    birth_years = [c for c in columns if c == BIRTH_YEAR_COLUMNS.get(table)
+                   or (c in extra_columns and contract.is_year_of_birth(c))]
+    checks += [("is_full_date", c, "full dates of birth", "send the year of birth only") for c in birth_years]
+    counts = ", ".join(f"count_if({macro}({quote_identifier(raw_column_name(column))}))"
+                       for macro, column, _, _ in checks)
     found = con.execute(f"select {counts} from raw.{table}").fetchone()
     for (_, column, what, advice), rows in zip(checks, found):
         if rows:

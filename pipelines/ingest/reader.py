@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.ingest.contract import Table, normalise_column_name
+from pipelines.ingest.contract import RESERVED_COLUMNS, Table, normalise_column_name
 
 SNIFF_BYTES = 1 << 16
 
@@ -38,20 +38,17 @@ class LoadedTable:
         return self.rows_parsed + self.rows_rejected
 
 
-def find_table_file(input_dir: Path, table: str) -> Path | None:
-    candidates = [input_dir / f"{table}.{ext}" for ext in ("csv", "parquet")]
-    present = [p for p in candidates if p.exists() or p.is_symlink()]
-    if len(present) > 1:
-        raise ExtractRefused(f"{table}: both {table}.csv and {table}.parquet are present; keep one")
-    if not present:
-        return None
-    path = present[0]
-    resolved = path.resolve()
-    if input_dir.resolve() not in resolved.parents:
-        raise ExtractRefused(f"{table}: {path.name} links outside the extract folder; copy the file in instead")
-    if not resolved.is_file():
-        raise ExtractRefused(f"{table}: {path.name} is not a readable file")
-    return path
+def quote_identifier(name: str) -> str:
+    """A name as a DuckDB identifier: extract column names may hold quotes, spaces, anything."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def raw_column_name(column: str) -> str:
+    """The column's name in raw.<table>. An extract column named like the audit's own row number
+    (`source_row`, `Source Row`, DuckDB's `rowid`) is an extra column like any other, kept under
+    another name so that it neither collides with nor stands in for the row number. Normalised
+    names never hold a double underscore, so the new name is taken by no other column."""
+    return f"{column}__in_extract" if column in RESERVED_COLUMNS else column
 
 
 def file_sha256(path: Path) -> str:
@@ -83,10 +80,10 @@ def _head(path: Path) -> bytes:
 
 def read_csv_header(path: Path, encoding: str) -> list[str]:
     with path.open("r", encoding=encoding, newline="") as handle:
-        first_line = handle.readline()
+        first_line = handle.readline().lstrip("\ufeff")  # a byte-order mark alone is an empty file
     if not first_line.strip():
         raise ExtractRefused(f"{path.name} is empty: expected a header row")
-    header = next(csv.reader([first_line.lstrip("\ufeff")]))
+    header = next(csv.reader([first_line]))
     if len(header) == 1 and any(sep in header[0] for sep in (";", "\t", "|")):
         raise ExtractRefused(f"{path.name} is not comma separated (found one column '{header[0][:60]}')")
     return header
@@ -113,7 +110,8 @@ def parser_rejects_table(table: str) -> str:
 def _load_csv(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> tuple[list[str], int]:
     encoding = _csv_encoding(path)
     columns = _normalised_columns(table, read_csv_header(path, encoding), path.name)
-    column_types = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in columns) + "}"
+    # Normalised names are [a-z0-9_] only, safe inside the struct literal's quotes.
+    column_types = "{" + ", ".join(f"'{raw_column_name(c)}': 'VARCHAR'" for c in columns) + "}"
     rejects = parser_rejects_table(table.name)
     con.execute(
         f"""create or replace temp table loaded as select * from read_csv($path,
@@ -124,19 +122,22 @@ def _load_csv(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> tuple
     )
     con.execute(
         f"""create or replace table raw.{table.name}__rejects as
-            select distinct line as source_line, error_type::varchar as error_type, column_name
+            select distinct line as source_line, error_type::varchar as error_type,
+                   regexp_replace(column_name, '__in_extract$', '') as column_name
             from {rejects} order by source_line""")
     rejected = con.execute(f"select count(distinct source_line) from raw.{table.name}__rejects").fetchone()[0]
     return columns, rejected
 
 
 def _parquet_as_text(source: str, column: str, parquet_type: str, is_date: bool) -> str:
-    """A Parquet column as text. pandas writes dates as midnight timestamps: in a date column they
-    become the YYYY-MM-DD date the contract asks for; a time of day stays, to be quarantined."""
+    """A Parquet column as text, named `column` in `loaded`. pandas writes dates as midnight
+    timestamps: in a date column they become the YYYY-MM-DD date the contract asks for; a time of
+    day stays, to be quarantined."""
+    src, dst = quote_identifier(source), quote_identifier(raw_column_name(column))
     if is_date and parquet_type.startswith("TIMESTAMP") and "TIME ZONE" not in parquet_type:
-        return (f'case when "{source}"::time = time \'00:00:00\' then "{source}"::date::varchar '
-                f'else "{source}"::varchar end as "{column}"')
-    return f'"{source}"::varchar as "{column}"'
+        return (f"case when {src}::time = time '00:00:00' then {src}::date::varchar "
+                f"else {src}::varchar end as {dst}")
+    return f"{src}::varchar as {dst}"
 
 
 def _load_parquet(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> tuple[list[str], int]:
@@ -164,14 +165,14 @@ def load_raw_table(con: duckdb.DuckDBPyConnection, table: Table, path: Path | No
             raise ExtractRefused(f"required table {table.name} missing: expected {table.name}.csv or {table.name}.parquet")
         columns, rejected = [], 0
         con.execute("create or replace temp table loaded as select 1 as _placeholder where false")
-    elif path.suffix == ".csv":
+    elif path.suffix.lower() == ".csv":
         columns, rejected = _load_csv(con, table, path)
     else:
         columns, rejected = _load_parquet(con, table, path)
     # Optional columns absent from the file are added empty so later stages see one shape.
     missing = [c for c in table.column_names if c not in columns]
-    added = ", ".join(f"null::varchar as {c}" for c in missing)
-    present = ", ".join(f'"{c}"' for c in columns)
+    added = ", ".join(f"null::varchar as {quote_identifier(c)}" for c in missing)
+    present = ", ".join(quote_identifier(raw_column_name(c)) for c in columns)
     select_list = ", ".join(s for s in ("rowid + 1 as source_row", present, added) if s)
     con.execute(f"create or replace table raw.{table.name} as select {select_list} from loaded")
     con.execute("drop table loaded")
@@ -184,7 +185,7 @@ def load_raw_table(con: duckdb.DuckDBPyConnection, table: Table, path: Path | No
     return LoadedTable(
         table=table.name,
         file_name=path.name if path else None,
-        file_format=path.suffix.lstrip(".") if path else None,
+        file_format=path.suffix.lstrip(".").lower() if path else None,
         sha256=file_sha256(path) if path else None,
         rows_parsed=rows,
         rows_rejected=rejected,

@@ -84,9 +84,19 @@ def _recorded_values(frame: pd.DataFrame, source_rows: pd.Series, expectation_re
     """The value as the extract recorded it (the text, not the parsed value), shortened."""
     column = expectation_result.expectation_config.kwargs["column"]
     text_column = f"{meta['column']}__text"
-    source = text_column if text_column in frame else column
+    source = meta.get("value_column") or (text_column if text_column in frame else column)
     recorded = frame.set_index("source_row")[source].reindex(source_rows.to_numpy())
     return pd.Series([None if pd.isna(v) else str(v)[:VALUE_CHARS] for v in recorded], dtype="object")
+
+
+def _reasons(frame: pd.DataFrame, source_rows: pd.Series, expectation_result, meta) -> pd.Series | str:
+    """The finding's reason: the expectation's own, or one per row counting what the row holds
+    (`sites holds 1 code(s) outside ...`), from the checked column."""
+    if "row_reason" not in meta:
+        return meta["reason"]
+    column = expectation_result.expectation_config.kwargs["column"]
+    counts = frame.set_index("source_row")[column].reindex(source_rows.to_numpy())
+    return pd.Series([meta["row_reason"].format(count=int(n)) for n in counts], dtype="object")
 
 
 def validate_table(con: duckdb.DuckDBPyConnection, table: str, expectations: list[dict],
@@ -124,7 +134,7 @@ def validate_table(con: duckdb.DuckDBPyConnection, table: str, expectations: lis
                 "column_name": meta["column"],
                 "check_name": meta["check"],
                 "action": meta["action"],
-                "reason": meta["reason"],
+                "reason": _reasons(frame, failed["source_row"], expectation_result, meta),
                 "value": _recorded_values(frame, failed["source_row"], expectation_result, meta),
             }))
         log.debug("validated %s rows of %s", outcome.rows_checked, table)

@@ -16,6 +16,11 @@ QUARANTINED_PATIENT = "patient_quarantined"
 FAILED = "failed"
 
 
+def sql_list(values) -> str:
+    """Contract codes as a DuckDB list literal."""
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
 def _parsed_expressions(column: Column) -> list[str]:
     raw = f'r."{column.name}"'
     name = column.name
@@ -28,7 +33,12 @@ def _parsed_expressions(column: Column) -> list[str]:
         case "enum":
             return [f"lower({text}) as {name}"]
         case "enum_list":
-            return [f"nullif(trim(regexp_replace(lower({text}), '\\s*;\\s*', ';', 'g'), ';'), '') as {name}"]
+            # The list as recorded in __text; the count of its codes outside the contract's list in
+            # __unknown_items: those are removed and the known ones kept (validated_select).
+            codes = f"nullif(trim(regexp_replace(lower({text}), '\\s*;\\s*', ';', 'g'), ';'), '')"
+            unknown = f"lambda s: s <> '' and not list_contains({sql_list(column.values)}, s)"
+            return [f"{codes} as {name}", f"{text} as {name}__text",
+                    f"len(list_filter(string_split({codes}, ';'), {unknown})) as {name}__unknown_items"]
         case "date":
             return [f"{text} as {name}__text", f"parse_date({raw}) as {name}"]
         case "integer":
@@ -82,12 +92,13 @@ order by source_row"""
 
 def validated_select(table: Table) -> str:
     """Accepted rows with the contract's types: quarantined rows left out, values found invalid
-    set to unknown (NULL), enum lists split into lists of codes."""
+    set to unknown (NULL), enum lists split into lists of their known codes (NULL when none is)."""
     columns = []
     for column in table.columns:
         value = column.name
         if column.type == "enum_list":
-            value = f"list_filter(string_split({value}, ';'), lambda s: s <> '')"
+            known = f"list_filter(string_split({value}, ';'), lambda s: list_contains({sql_list(column.values)}, s))"
+            value = f"case when len({known}) > 0 then {known} end"
         if not column.required:
             value = f"case when list_contains(f.unknown_columns, '{column.name}') then null else {value} end"
         columns.append(f"{value} as {column.name}")

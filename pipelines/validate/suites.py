@@ -6,7 +6,6 @@ failing row is quarantined with; results are matched by that meta, never by posi
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pandas as pd
 
@@ -20,13 +19,16 @@ DECIMAL_TEXT = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$"
 
 ROW_QUARANTINED = "row_quarantined"
 VALUE_SET_TO_UNKNOWN = "value_set_to_unknown"
+UNKNOWN_ITEMS_REMOVED = "unknown_items_removed"
 
 
 def _expectation(kind: str, column: str, check: str, reason: str, reported_column: str | None = None,
-                 action: str = ROW_QUARANTINED, **kwargs) -> dict:
+                 action: str = ROW_QUARANTINED, meta: dict | None = None, **kwargs) -> dict:
+    """`meta` may add `value_column` (where the finding's value is read, if not the checked column)
+    and `row_reason` (the reason per failing row, with `{count}` from the checked column)."""
     reported = reported_column or column.removesuffix("__text")
     return {"type": kind, "kwargs": {"column": column, **kwargs},
-            "meta": {"check": check, "column": reported, "reason": reason, "action": action}}
+            "meta": {"check": check, "column": reported, "reason": reason, "action": action, **(meta or {})}}
 
 
 def _bound(value, latest: dt.date):
@@ -54,11 +56,16 @@ def _column_expectations(table: Table, contract: Contract, latest: dt.date) -> l
                 f"{name} is not one of the contract's codes ({', '.join(c.values)})",
                 value_set=list(c.values)))
         elif c.type == "enum_list":
-            code = "(?:" + "|".join(map(re.escape, c.values)) + ")"
+            # One unknown code must not cost the list its known ones (`bone;mars` keeps bone
+            # metastases): the unknown codes are removed and the row kept, whether required or not.
+            codes = ", ".join(c.values)
             expectations.append(_expectation(
-                "expect_column_values_to_match_regex", name, f"{name}.codes",
-                f"{name} holds a code outside the contract's list ({', '.join(c.values)})",
-                regex=f"^{code}(?:;{code})*$"))
+                "expect_column_values_to_be_in_set", f"{name}__unknown_items", f"{name}.codes",
+                f"{name} holds codes outside the contract's list ({codes}): removed, the known codes kept",
+                reported_column=name, action=UNKNOWN_ITEMS_REMOVED, value_set=[0],
+                meta={"value_column": f"{name}__text",
+                      "row_reason": f"{name} holds {{count}} code(s) outside the contract's list ({codes}): "
+                                    "removed, the known codes kept"}))
         elif c.type == "ods_code":
             expectations.append(_expectation(
                 "expect_column_values_to_match_regex", name, f"{name}.ods_code",
@@ -91,7 +98,7 @@ def _column_expectations(table: Table, contract: Contract, latest: dt.date) -> l
                 f"{name} is outside the plausible range ({opener} {low} to {high})",
                 min_value=low, max_value=high, strict_min=c.exclusive_min is not None))
         for spec in expectations[before:]:
-            if not spec["meta"]["check"].endswith(".required"):
+            if not spec["meta"]["check"].endswith(".required") and spec["meta"]["action"] == ROW_QUARANTINED:
                 spec["meta"]["action"] = action
     return expectations
 
