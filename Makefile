@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
-INPUT  ?= sample_data
+INPUT  ?= sample_data/extract
 
 .PHONY: audit test dev install install-test sample-data docs clean
 
@@ -33,7 +33,7 @@ dev: install
 	mkdir -p .dagster && DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev
 
 sample-data: install
-	$(BIN)/python -m sample_data.generate --out sample_data --patients 2000
+	$(BIN)/python -m sample_data.generate --out sample_data/extract --patients 2000
 
 clean:
 	rm -rf $(OUT) .$(OUT).work .dagster

@@ -231,13 +231,13 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="run the whole audit and publish its outputs")
-    run_parser.add_argument("--input", help="extract folder (default: the bundled sample_data/)")
+    run_parser.add_argument("--input", help="extract folder (default: the bundled sample_data/extract/)")
     run_parser.add_argument("--output", default="out", help="output folder (default: out)")
     run_parser.add_argument("--config", help="configuration YAML (default: the bundled defaults)")
     run_parser.set_defaults(handler=run)
     validate_parser = commands.add_parser(
         "validate", help="check an extract against the data contract only, and write the data-quality report")
-    validate_parser.add_argument("--input", help="extract folder (default: the bundled sample_data/)")
+    validate_parser.add_argument("--input", help="extract folder (default: the bundled sample_data/extract/)")
     validate_parser.add_argument("--report", default="validation_report",
                                  help="folder for data_quality/ (default: validation_report)")
     validate_parser.add_argument("--config", help="configuration YAML (default: the bundled defaults)")
@@ -256,6 +256,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A path from another encoding (a folder named on a Latin-1 system) is printed escaped, never a crash.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     if getattr(args, "action", None) == "show" and not args.rule_id:
         build_parser().error("rules show needs a rule id, e.g. abc-audit rules show 1.5.16")

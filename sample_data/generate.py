@@ -5,7 +5,7 @@ imaging, decisions, death) whose adherence depends on the provider's quality pro
 the audit shows real differences between providers. One random stream per patient (seeded from
 the run seed and the patient number) keeps the output identical whatever the chunking.
 
-    python -m sample_data.generate --out sample_data --patients 2000 [--seed 20250201] [--format csv|parquet]
+    python -m sample_data.generate --out sample_data/extract --patients 2000 [--seed 20250201] [--format csv|parquet]
 """
 from __future__ import annotations
 

@@ -35,6 +35,8 @@ def build_manifest(con, config: AuditConfig, catalogue: Catalogue, input_dir: Pa
     cohort = con.execute("""select (select count(*) from validated.patients),
         (select count(*) from timeline.patient_cohort)""").fetchone()
     follow_up_end, follow_up_basis = con.execute("select follow_up_end, basis from timeline.follow_up").fetchone()
+    ignored_files = [name for (name,) in con.execute(
+        "select file_name from bookkeeping.ignored_files order by file_name").fetchall()]
     outcomes = _records(con, """select rule_id, outcome, count(*) as units from rules.case_outcomes
         group by all order by rule_id, outcome""")
     return {
@@ -44,7 +46,7 @@ def build_manifest(con, config: AuditConfig, catalogue: Catalogue, input_dir: Pa
         "rule_catalogue": {"name": catalogue.name, "version": catalogue.version,
                            "rules": {r.id: {"status": r.status, "version": r.version} for r in catalogue.rules}},
         "configuration": {"source": config.source, "values": config.as_manifest()},
-        "extract": {"folder": str(input_dir), "inputs": inputs,
+        "extract": {"folder": str(input_dir), "inputs": inputs, "ignored_files": ignored_files,
                     "follow_up_end": follow_up_end.isoformat() if follow_up_end else None,
                     "follow_up_end_basis": follow_up_basis},
         "row_reconciliation": reconciliation,

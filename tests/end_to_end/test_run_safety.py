@@ -116,7 +116,7 @@ def test_a_run_refused_at_validation_says_why_in_one_line_and_keeps_the_previous
     shutil.copytree(sample_output, output)
     before = _snapshot(output)
     extract = tmp_path / "extract"
-    shutil.copytree(SAMPLE_DATA_DIR, extract, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    shutil.copytree(SAMPLE_DATA_DIR, extract)
     with (extract / "patients.csv").open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         fields, patients = reader.fieldnames, list(reader)
@@ -142,7 +142,7 @@ def test_a_run_killed_between_the_two_moves_of_publishing_loses_nothing(sample_o
     shutil.copytree(sample_output, previous)
     before = _snapshot(previous)
     extract = tmp_path / "extract"
-    shutil.copytree(SAMPLE_DATA_DIR, extract, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    shutil.copytree(SAMPLE_DATA_DIR, extract)
     (extract / "disease_events.csv").unlink()  # this run is refused at ingest
     refused = run_cli_on_sample(output, extract)
     assert refused.returncode == 2, refused.stderr

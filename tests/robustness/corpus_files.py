@@ -42,6 +42,11 @@ def _ignored_files_recorded(con: duckdb.DuckDBPyConnection) -> None:
     assert names == ["imaging.txt", "notes.docx", "old/"], names
 
 
+def _ignored_files_in_the_manifest(out: Path) -> None:
+    extract = json.loads((out / "run_manifest.json").read_text())["extract"]
+    assert extract["ignored_files"] == ["imaging.txt", "notes.docx", "old/"], extract
+
+
 def _second_copy(name: str, source: str = "patients.csv"):
     return lambda folder: (folder / name).write_bytes((folder / source).read_bytes())
 
@@ -63,7 +68,7 @@ CASES: list[BadExtract] = [
     BadExtract("files_that_are_not_tables", _no_table_files, rows_accepted={"imaging": 0, "patients": 3},
                warning="3 file(s) in the extract folder are not contract tables and were ignored "
                        "(tables are <table>.csv or <table>.parquet): imaging.txt, notes.docx, old/",
-               validated=_ignored_files_recorded),
+               validated=_ignored_files_recorded, after_audit=_ignored_files_in_the_manifest),
     BadExtract("same_table_in_two_cases", _second_copy("Patients.CSV"),
                refused="patients: both Patients.CSV and patients.csv are present; keep one"),
     BadExtract("same_table_as_csv_and_parquet", both(_second_copy("imaging.copy", "imaging.csv"),

@@ -55,9 +55,6 @@ def test_extract_folder_named_in_another_encoding_is_refused_with_its_name_escap
                              f"{tmp_path}/extr\\xe9ct; rename the folder")
 
 
-@pytest.mark.xfail(strict=True, raises=UnicodeEncodeError,
-                   reason="pipelines/cli.py run/validate print the input folder before ingest refuses it, "
-                          "and a strict UTF-8 stdout cannot print the name (outside this change)")
 def test_cli_refuses_an_extract_folder_named_in_another_encoding(tmp_path, capsys):
     from pipelines.cli import main
     from tests.robustness.damage import base_extract
