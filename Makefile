@@ -39,4 +39,4 @@ clean:
 	rm -rf $(OUT) .$(OUT).work .dagster
 
 docs: install
-	$(BIN)/python -m audit_rules.render_docs > docs/rules.md
+	$(BIN)/python -m audit_rules.render_docs > docs/rules.md.tmp && mv docs/rules.md.tmp docs/rules.md

@@ -106,6 +106,9 @@ def _load_rule(path: Path) -> Rule:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
     for key in ("exclusions", "exceptions", "insufficient_data", "value_sets", "interpretations"):
         fields[key] = tuple(raw.get(key) or ())
+        # an unquoted "text: more text" item is read by YAML as a mapping, not a sentence
+        if not all(isinstance(item, str) for item in fields[key]):
+            raise ValueError(f"{where}: every item of '{key}' must be text (quote an item holding ': ')")
     fields["parameters"] = dict(raw.get("parameters") or {})
     fields["parameter_choices"] = {k: tuple(v) for k, v in (raw.get("parameter_choices") or {}).items()}
     fields["id"] = str(raw["id"])
