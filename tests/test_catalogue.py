@@ -94,3 +94,13 @@ def test_targets_follow_the_strength_of_each_recommendation():
     do_not = {r.id for r in audited if r.strength == "do_not"}
     assert {"1.1.7", "1.1.8", "1.3.12b"} == do_not
     assert load_config().section("targets")["do_not"] == 0.95
+
+
+def test_an_unquoted_colon_in_a_list_item_is_refused(tmp_path):
+    from audit_rules.catalogue import _load_rule
+
+    entry = tmp_path / "9.9.9.yaml"
+    entry.write_text("id: '9.9.9'\ntitle: t\nsection: s\nguideline_text: g\nstrength: offer\nstatus: retired\n"
+                     "version: 1\nreason: r\ninterpretations:\n  - Unit date: the regimen's start.\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="every item of 'interpretations' must be text"):
+        _load_rule(entry)
