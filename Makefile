@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 INPUT  ?= sample_data/extract
+# Test files run side by side (pytest-xdist), a file's tests in one worker: its fixtures are built once.
+TEST_WORKERS ?= 2
 
 .PHONY: audit test dev install install-test sample-data docs clean
 
@@ -27,7 +29,7 @@ audit: install
 	$(BIN)/abc-audit run --input $(INPUT) --output $(OUT)
 
 test: install-test
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 dev: install
 	mkdir -p .dagster && DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev

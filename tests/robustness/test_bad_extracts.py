@@ -1,7 +1,7 @@
 """Every extract in the corpus is refused with its named reason, or audited with each problem
 reported and every row accounted for: never a traceback, never a silently lost row, never an
 identifier in a message or a file. Each case goes through the real CLI (`abc-audit validate`, the
-ingest and validation stages); the cases that are not refused are then audited end to end together."""
+ingest and validation stages); test_bad_extracts_audited.py audits the accepted ones end to end."""
 from __future__ import annotations
 
 import csv
@@ -98,27 +98,6 @@ def test_bad_extract(case: BadExtract, tmp_path, capsys):
     if case.validated and status == 0:
         with duckdb.connect(str(database_of(report)), read_only=True) as con:
             case.validated(con)
-
-
-ACCEPTED = [c for c in CORPUS if not c.refused]
-
-
-@pytest.mark.parametrize("case", [c for c in ACCEPTED if c.after_audit or c.name in {
-    "unknown_code_in_every_enumerated_column", "parquet_with_wrong_types", "ten_megabyte_line",
-    "event_before_birth_year", "duplicate_ids", "unknown_item_in_a_code_list", "files_that_are_not_tables"}],
-    ids=lambda c: c.name)
-def test_messy_extract_is_audited_end_to_end(case: BadExtract, tmp_path, capsys):
-    extract = case.build(tmp_path)
-    status = main(["run", "--input", str(extract), "--output", str(tmp_path / "out")])
-    captured = capsys.readouterr()
-    assert status == 0, captured.err
-    assert "Traceback" not in captured.out + captured.err
-    outcomes = _csv(tmp_path / "out" / "case_outcomes.csv")
-    assert outcomes, "the valid patients are still audited"
-    units = [(o["rule_id"], o["unit_id"]) for o in outcomes]
-    assert len(units) == len(set(units)), "one outcome per rule and unit"
-    if case.after_audit:
-        case.after_audit(tmp_path / "out")
 
 
 def test_every_event_date_is_checked_against_the_year_of_birth():
