@@ -193,7 +193,7 @@ def build_dashboard(data: DashboardData, run: dict) -> str:
     d = data.disclosure
     return PAGE.substitute(
         plotlyjs=get_plotlyjs(),
-        subtitle=html.escape(f"{run['guideline']} (version {run['guideline_version']}) · extract {run['extract']}"),
+        subtitle=html.escape(f"{run['guideline']} (version {run['guideline_version']}) · extract folder …/{run['extract']}"),
         disclosure_note=html.escape(
             f"Small numbers are protected: counts from {d['suppress_min']} to {d['suppress_max']} are shown as * "
             f"and the adherence they would reveal is hidden; other counts are rounded to the nearest "

@@ -62,7 +62,7 @@ def dashboard(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: A
             rules=audit.rules.rules, disclosure=audit.config.section("disclosure"))
     page = build_dashboard(data, {"guideline": audit.rules.guideline,
                                   "guideline_version": audit.rules.guideline_version,
-                                  "extract": audit.input_path.name})
+                                  "extract": "/".join(audit.input_path.parts[-2:])})
     path = folder / "dashboard.html"
     path.write_text(page, encoding="utf-8")
     return dg.MaterializeResult(metadata={"bytes": path.stat().st_size,
