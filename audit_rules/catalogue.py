@@ -39,6 +39,7 @@ class Rule:
     target: str | None = None  # a kind from the configuration's `targets`
     sql: str | None = None
     value_sets: tuple[str, ...] = ()
+    needs_tables: tuple[str, ...] = ()  # optional contract tables without which no unit can be judged
     parameters: dict[str, Any] = field(default_factory=dict)
     parameter_choices: dict[str, tuple] = field(default_factory=dict)  # allowed items of list parameters
     interpretations: tuple[str, ...] = ()
@@ -104,7 +105,7 @@ def _load_rule(path: Path) -> Rule:
     unknown = set(raw) - set(Rule.__dataclass_fields__)
     if unknown:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
-    for key in ("exclusions", "exceptions", "insufficient_data", "value_sets", "interpretations"):
+    for key in ("exclusions", "exceptions", "insufficient_data", "value_sets", "needs_tables", "interpretations"):
         fields[key] = tuple(raw.get(key) or ())
         # an unquoted "text: more text" item is read by YAML as a mapping, not a sentence
         if not all(isinstance(item, str) for item in fields[key]):

@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 
 CASE_OUTCOME_COLUMNS = ["rule_id", "patient_id", "unit_id", "provider_code", "icb_code", "period", "index_date",
-                        "unit_date", "outcome", "reason", "evidence"]
+                        "unit_date", "outcome", "reason_code", "reason", "evidence"]
 MEASURE_COLUMNS = ["rule_id", "level", "group", "period", "numerator", "denominator", "excluded",
                    "insufficient_data", "adherence", "ci_low", "ci_high", "target", "target_met", "suppressed"]
 

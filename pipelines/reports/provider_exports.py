@@ -20,8 +20,8 @@ from pipelines.reports.files import copy_csv
 FIXED_CREATED = dt.datetime(2000, 1, 1)  # not the run time: reruns must give identical bytes
 SAFE_CODE = re.compile(r"^[A-Z0-9]{3,5}$")
 CASE_COLUMNS = ["rule", "guideline text", "patient pseudonym", "unit", "unit type", "index date", "unit date",
-                "period", "outcome", "reason", "evidence"]
-CASE_WIDTHS = [8, 50, 16, 14, 10, 12, 12, 9, 17, 60, 60]
+                "period", "outcome", "reason code", "reason", "evidence"]
+CASE_WIDTHS = [8, 50, 16, 14, 10, 12, 12, 9, 17, 24, 60, 60]
 # Excel shows at most 1,048,576 rows a sheet (one is the header); xlsxwriter silently skips rows past it,
 # so a rule with more cases continues on sheets "<rule> (2)", "<rule> (3)", ...
 EXCEL_MAX_DATA_ROWS = 1_048_575
@@ -57,7 +57,7 @@ def write_provider_workbook(con: duckdb.DuckDBPyConnection, provider: str, path:
     """Summary sheet, then one sheet per rule with this provider's non-adherent and insufficient-data cases
     (several sheets for a rule with more cases than a sheet holds)."""
     cases = con.execute("""select o.rule_id, c.title, c.guideline_text, o.patient_id, o.unit_id, c.unit, o.index_date,
-            o.unit_date, o.period, o.outcome, o.reason, o.evidence
+            o.unit_date, o.period, o.outcome, o.reason_code, o.reason, o.evidence
         from rules.case_outcomes o join rules.catalogue c using (rule_id)
         where o.provider_code = $provider and o.outcome in ('non_adherent', 'insufficient_data')
         order by c.rule_order, o.outcome, o.patient_id, o.unit_id""", {"provider": provider}).fetchall()
@@ -67,10 +67,11 @@ def write_provider_workbook(con: duckdb.DuckDBPyConnection, provider: str, path:
     summary.write(1, 0, f"{guideline}. Only this provider's patients; for its quality team, not for publication.")
     by_rule: dict[str, list[tuple]] = {}
     titles: dict[str, str] = {}
-    for rule_id, title, text, patient, unit, unit_type, index_date, unit_date, period, outcome, reason, evidence in cases:
+    for (rule_id, title, text, patient, unit, unit_type, index_date, unit_date, period, outcome, reason_code, reason,
+         evidence) in cases:
         titles[rule_id] = title
         by_rule.setdefault(rule_id, []).append((rule_id, text, patient, unit, unit_type, index_date, unit_date, period,
-                                                outcome, reason, _readable(evidence)))
+                                                outcome, reason_code, reason, _readable(evidence)))
     sheets = {rule_id: _split(rule_id, rows, max_rows_per_sheet) for rule_id, rows in by_rule.items()}
     counts = [(r, titles[r], sum(c[8] == "non_adherent" for c in rows), sum(c[8] == "insufficient_data" for c in rows),
                ", ".join(name for name, _ in sheets[r])) for r, rows in by_rule.items()]
@@ -112,7 +113,8 @@ def write_provider_exports(con: duckdb.DuckDBPyConnection, folder: Path, guideli
             raise ValueError(f"provider code {provider!r} is not an ODS code; refusing to use it in a path")
         target = folder / "exports" / provider
         written[provider] = copy_csv(con, f"""select o.rule_id, c.title as rule_title, c.guideline_text,
-                o.patient_id, o.unit_id, c.unit, o.period, o.index_date, o.unit_date, o.outcome, o.reason, o.evidence
+                o.patient_id, o.unit_id, c.unit, o.period, o.index_date, o.unit_date, o.outcome, o.reason_code, o.reason,
+                o.evidence
             from rules.case_outcomes o join rules.catalogue c using (rule_id)
             where o.provider_code = '{provider}' and o.outcome in ('non_adherent', 'insufficient_data')
             order by c.rule_order, o.outcome, o.patient_id, o.unit_id""", target / "non_adherent_cases.csv")

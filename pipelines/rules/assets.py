@@ -11,6 +11,7 @@ import pandas as pd
 from audit_rules.catalogue import Rule, load_catalogue, rule_parameters, rule_target
 from pipelines.partitions import REPORTING_QUARTERS, SINGLE_RUN_BACKFILL, replace_partition, run_quarters
 from pipelines.resources import AuditDatabase, AuditSettings
+from pipelines.rules.unit_contract import conform_units
 from pipelines.sql_runner import bind, sql_text, upstream_assets
 
 RESOLVER = "rules/resolve_outcomes.sql"
@@ -47,9 +48,12 @@ def build_rule_asset(rule: Rule) -> dg.AssetsDefinition:
         with duckdb.connect() as con:
             con.execute("create schema if not exists rules")
             con.execute(f"create or replace temp table rule_units as\n{text}", bind(text, params, rule.sql))
+            conform_units(con, "rule_units", rule.sql)
             resolved = sql_text(RESOLVER)
+            shared = {"rule_id": rule.id, "needs_tables": list(rule.needs_tables),
+                      "exception_days_before_index": audit.config.section("timeline")["exception_days_before_index"]}
             con.execute(f"create or replace table rules.{rule.asset_name} as\n{resolved}",
-                        bind(resolved, {"rule_id": rule.id}, RESOLVER))
+                        bind(resolved, shared, RESOLVER))
             counts = dict(con.execute(
                 f"select outcome, count(*) from rules.{rule.asset_name} group by outcome").fetchall())
         adherent, non_adherent = counts.get("adherent", 0), counts.get("non_adherent", 0)

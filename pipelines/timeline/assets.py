@@ -31,6 +31,8 @@ SQL_MODELS = {
                          "whole brain radiotherapy (complication rule anchors).",
     "patient_timeline": "One row per cohort patient with everything patient-level rules need.",
     "follow_up": "The last day the extract can show care (configured, or the latest recorded date).",
+    "extract_tables": "Which tables the extract supplied with usable rows (absent, empty or wholly "
+                      "quarantined tables leave the rules that need them insufficient_data).",
 }
 
 
