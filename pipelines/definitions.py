@@ -30,8 +30,9 @@ STAGES = {
 ALL_ASSETS = [asset for assets in STAGES.values() for asset in assets]
 # Partitioned by reporting quarter: one quarter's slice of the rules, measures and report stages.
 QUARTERLY_ASSETS = [quarter_case_outcomes, quarter_measures, quarterly_report]
-STAGE_OF_ASSET = {key.to_user_string(): asset.group_names_by_key[key] for asset in [*ALL_ASSETS, *QUARTERLY_ASSETS]
-                  for key in asset.keys}
+# The stage of every asset and of every step (a multi-asset such as `rules` is one step of many assets).
+STAGE_OF_ASSET = {name: asset.group_names_by_key[key] for asset in [*ALL_ASSETS, *QUARTERLY_ASSETS]
+                  for key in asset.keys for name in (key.to_user_string(), asset.node_def.name)}
 
 # One DuckDB file has one writer: steps run one after another in the run's process.
 audit_job = dg.define_asset_job(

@@ -41,7 +41,9 @@ def test_assets_report_what_the_ui_shows(tmp_path):
     assert result.success
 
     def metadata(asset: str) -> dict:
-        return {k: v.value for k, v in result.asset_materializations_for_node(asset)[0].metadata.items()}
+        materialization = next(m for m in result.get_asset_materialization_events()
+                               if m.asset_key == dg.AssetKey(asset))
+        return {k: v.value for k, v in materialization.materialization.metadata.items()}
 
     patients = metadata("validated_patients")
     assert (patients["rows_read"], patients["rows_accepted"], patients["rows_quarantined"]) == (3, 2, 1)

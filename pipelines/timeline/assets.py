@@ -3,11 +3,14 @@
 Shared clinical definitions live here once; rules read these tables and never re-derive them.
 Each SQL model under sql/timeline/ is one asset; its upstream assets come from the tables it reads.
 """
+from graphlib import TopologicalSorter
+
 import dagster as dg
 import pandas as pd
 
 from pipelines.resources import AuditDatabase, AuditSettings
 from pipelines.sql_runner import create_table, upstream_assets
+from sql import SQL_DIR
 from pipelines.timeline.drug_names import class_attributes_rows, load_drug_value_set
 
 SQL_MODELS = {
@@ -36,58 +39,99 @@ SQL_MODELS = {
 }
 
 
-def build_sql_model(name: str, description: str) -> dg.AssetsDefinition:
-    sql_file = f"timeline/{name}.sql"
-
-    @dg.asset(name=name, group_name="timeline", deps=upstream_assets(sql_file), kinds={"duckdb", "sql"},
-              description=description)
-    def sql_model(audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
-        with duckdb.connect() as con:
-            con.execute("create schema if not exists timeline")
-            rows = create_table(con, f"timeline.{name}", sql_file, audit.config.section("timeline"))
-        return dg.MaterializeResult(metadata={"rows": rows, "sql": sql_file})
-
-    return sql_model
-
-
 def _value_set(audit: AuditSettings):
     return load_drug_value_set(extra_names=audit.config.section("value_sets")["drug_names"] or None,
                                extra_drugs=audit.config.section("value_sets")["drugs"] or None)
 
 
-@dg.asset(group_name="timeline", kinds={"duckdb", "python"},
-          description="The drug value set (audit_rules/value_sets/drugs.yaml): drug, class, flags.")
-def drug_value_set(audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
+def build_drug_value_set(con, audit: AuditSettings) -> dict:
     rows = pd.DataFrame(class_attributes_rows(_value_set(audit)))
-    with duckdb.connect() as con:
-        con.execute("create schema if not exists timeline")
-        con.register("value_set_rows", rows)
-        con.execute("create or replace table timeline.drug_value_set as select * from value_set_rows order by drug")
-    return dg.MaterializeResult(metadata={"drugs": len(rows)})
+    con.register("value_set_rows", rows)
+    con.execute("create or replace table timeline.drug_value_set as select * from value_set_rows order by drug")
+    con.unregister("value_set_rows")
+    return {"drugs": len(rows)}
 
 
-@dg.asset(group_name="timeline", deps=["validated_systemic_therapy", drug_value_set], kinds={"duckdb", "python"},
-          description="Every distinct recorded drug name mapped to generic drugs (brands, misspellings, "
-                      "combinations); unrecognised names kept with drug = NULL and counted.")
-def drug_name_map(audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
+def build_drug_name_map(con, audit: AuditSettings) -> dict:
     value_set = _value_set(audit)
+    names = con.execute("""select drug_name, count(*) from validated.systemic_therapy
+                           group by drug_name order by drug_name""").fetchall()
+    rows = []
+    for recorded, count in names:
+        mapping = value_set.map_name(recorded)
+        for drug in mapping.drugs or (None,):
+            rows.append({"recorded_name": recorded, "drug": drug, "match_method": mapping.method,
+                         "unrecognised_parts": "; ".join(mapping.unrecognised_parts), "rows": count})
+    frame = pd.DataFrame(rows, columns=["recorded_name", "drug", "match_method", "unrecognised_parts", "rows"])
+    con.register("name_rows", frame)
+    con.execute("create or replace table timeline.drug_name_map as select * from name_rows order by recorded_name, drug")
+    con.unregister("name_rows")
+    unrecognised = con.execute("""select count(distinct recorded_name), coalesce(sum(rows), 0)
+        from timeline.drug_name_map where match_method in ('unrecognised', 'partial')""").fetchone()
+    return {"distinct_names": len(names), "unrecognised_names": unrecognised[0],
+            "rows_with_unrecognised_names": int(unrecognised[1])}
+
+
+# Models built in Python (the drug value set is data in YAML; name matching is fuzzy), before the SQL.
+PYTHON_MODELS = {
+    "drug_value_set": ("The drug value set (audit_rules/value_sets/drugs.yaml): drug, class, flags.",
+                       [], build_drug_value_set),
+    "drug_name_map": ("Every distinct recorded drug name mapped to generic drugs (brands, misspellings, "
+                      "combinations); unrecognised names kept with drug = NULL and counted.",
+                      ["validated_systemic_therapy", "drug_value_set"], build_drug_name_map),
+}
+
+
+def _sql_file(name: str) -> str:
+    return f"timeline/{name}.sql"
+
+
+def _check_every_sql_file_is_a_model() -> None:
+    """A timeline SQL file that no model lists would be silently ignored: refuse that instead."""
+    found = {path.stem for path in (SQL_DIR / "timeline").glob("*.sql")}
+    unlisted, missing = sorted(found - set(SQL_MODELS)), sorted(set(SQL_MODELS) - found)
+    if unlisted or missing:
+        raise ValueError(f"sql/timeline and SQL_MODELS in {__name__} disagree: "
+                         f"unlisted files {unlisted}, models without a file {missing}")
+
+
+def _model_order() -> list[str]:
+    """Every timeline model after the ones it reads (stable: listing order among equals)."""
+    deps = {name: [d for d in spec[1] if d in PYTHON_MODELS] for name, spec in PYTHON_MODELS.items()}
+    deps.update({name: [d for d in upstream_assets(_sql_file(name)) if d in SQL_MODELS or d in PYTHON_MODELS]
+                 for name in SQL_MODELS})
+    return list(TopologicalSorter(deps).static_order())
+
+
+_check_every_sql_file_is_a_model()
+MODEL_ORDER = _model_order()
+
+
+def _spec(name: str) -> dg.AssetSpec:
+    if name in PYTHON_MODELS:
+        description, deps, _ = PYTHON_MODELS[name]
+        return dg.AssetSpec(name, group_name="timeline", deps=deps, kinds={"duckdb", "python"},
+                            description=description)
+    return dg.AssetSpec(name, group_name="timeline", deps=upstream_assets(_sql_file(name)), kinds={"duckdb", "sql"},
+                        description=SQL_MODELS[name], metadata={"sql": _sql_file(name)})
+
+
+# One step for the whole timeline (each model's SQL takes milliseconds, a Dagster step ~0.25 s);
+# every model stays an asset of its own in the graph, and the UI can materialise a subset.
+@dg.multi_asset(name="timeline", specs=[_spec(n) for n in MODEL_ORDER], can_subset=True)
+def timeline_models(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase):
+    selected = {key.to_user_string() for key in context.selected_asset_keys}
     with duckdb.connect() as con:
-        names = con.execute("""select drug_name, count(*) from validated.systemic_therapy
-                               group by drug_name order by drug_name""").fetchall()
-        rows = []
-        for recorded, count in names:
-            mapping = value_set.map_name(recorded)
-            for drug in mapping.drugs or (None,):
-                rows.append({"recorded_name": recorded, "drug": drug, "match_method": mapping.method,
-                             "unrecognised_parts": "; ".join(mapping.unrecognised_parts), "rows": count})
-        frame = pd.DataFrame(rows, columns=["recorded_name", "drug", "match_method", "unrecognised_parts", "rows"])
-        con.register("name_rows", frame)
         con.execute("create schema if not exists timeline")
-        con.execute("create or replace table timeline.drug_name_map as select * from name_rows order by recorded_name, drug")
-        unrecognised = con.execute("""select count(distinct recorded_name), coalesce(sum(rows), 0)
-            from timeline.drug_name_map where match_method in ('unrecognised', 'partial')""").fetchone()
-    return dg.MaterializeResult(metadata={"distinct_names": len(names), "unrecognised_names": unrecognised[0],
-                                          "rows_with_unrecognised_names": int(unrecognised[1])})
+        for name in MODEL_ORDER:
+            if name not in selected:
+                continue
+            if name in PYTHON_MODELS:
+                metadata = PYTHON_MODELS[name][2](con, audit)
+            else:
+                rows = create_table(con, f"timeline.{name}", _sql_file(name), audit.config.section("timeline"))
+                metadata = {"rows": rows, "sql": _sql_file(name)}
+            yield dg.MaterializeResult(asset_key=name, metadata=metadata)
 
 
-timeline_assets = [drug_value_set, drug_name_map] + [build_sql_model(n, d) for n, d in SQL_MODELS.items()]
+timeline_assets = [timeline_models]

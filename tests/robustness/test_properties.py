@@ -23,7 +23,7 @@ from tests.conftest import COMPLETE_FOLLOW_UP
 from tests.extract_builder import Extract
 
 # Everything up to the measures: the reports add files, not outcomes.
-AUDIT_ASSETS = [a for a in ALL_ASSETS if STAGE_OF_ASSET[a.key.to_user_string()] != "reports"]
+AUDIT_ASSETS = [a for a in ALL_ASSETS if STAGE_OF_ASSET[a.node_def.name] != "reports"]
 OUTCOMES = {"adherent", "non_adherent", "excluded", "insufficient_data"}
 DRUGS = ["letrozole", "anastrozole", "tamoxifen", "goserelin", "docetaxel", "paclitaxel", "capecitabine",
          "epirubicin", "trastuzumab", "vinorelbine", "zoledronic acid", "denosumab", "fulvestrant"]

@@ -17,6 +17,12 @@ def run(tmp_path_factory):
         .regimen("capecitabine", start=310, regimen_id="CHEMO2")
         .regimen("fulvestrant", start=310, regimen_id="ENDO2")
         .regimen("anastrozole", start=-2000, end=-300, intent="adjuvant", regimen_id="ADJ"))
+    x.patient("SAME_DAY_PAIR").metastatic().regimen("palbociclib", start=20, regimen_id="R_PALBO") \
+        .regimen("letrozole", start=20, regimen_id="R_LET")
+    x.patient("GNRH_WITH_TAMOXIFEN").metastatic().regimen("goserelin", start=20, regimen_id="R_GNRH") \
+        .regimen("tamoxifen", start=20, regimen_id="R_TAM")
+    x.patient("NEXT_DAY_PAIR").metastatic().regimen("palbociclib", start=20, regimen_id="R_PALBO") \
+        .regimen("letrozole", start=21, regimen_id="R_LET")
     # Receptors: a metastasis specimen in -30..+60 beats a nearer primary; each receptor independently.
     (x.patient("RECEPTORS").metastatic()
         .pathology(0, origin="primary", er="negative", her2="positive")
@@ -56,8 +62,22 @@ def test_lines_of_therapy_skip_supportive_gnrh_only_and_adjuvant_regimens(run):
     lines = run.query("""select regimen_id, line_number, chemotherapy_line_number, endocrine_line_number
                          from timeline.lines_of_therapy where patient_id = 'LINES' order by line_number""")
     assert [(l["regimen_id"], l["line_number"], l["chemotherapy_line_number"], l["endocrine_line_number"])
-            for l in lines] == [("CHEMO1", 1, 1, None), ("ENDO1", 2, None, 1), ("CHEMO2", 3, 2, None),
-                                ("ENDO2", 4, None, 2)]
+            for l in lines] == [("CHEMO1", 1, 1, None), ("ENDO1", 2, None, 1), ("CHEMO2+ENDO2", 3, 2, 2)]
+
+
+def test_regimens_started_the_same_day_are_one_line(run):
+    """measures.md v2 "Line of therapy": same-day regimens are one line, whatever their ids; a GnRH
+    agonist regimen joins a same-day line (never a line alone); a next-day regimen is a new line."""
+    lines = {(l["patient_id"], l["line_number"]): l for l in run.query("select * from timeline.lines_of_therapy")}
+    same_day = lines[("SAME_DAY_PAIR", 1)]
+    assert (same_day["regimen_id"], same_day["regimen_ids"], same_day["drugs"]) == \
+        ("R_LET+R_PALBO", ["R_LET", "R_PALBO"], ["letrozole", "palbociclib"])
+    assert same_day["has_aromatase_inhibitor"] and same_day["has_cdk46_inhibitor"] and same_day["endocrine_line_number"] == 1
+    assert ("SAME_DAY_PAIR", 2) not in lines
+    gnrh = lines[("GNRH_WITH_TAMOXIFEN", 1)]
+    assert gnrh["regimen_id"] == "R_GNRH+R_TAM" and gnrh["has_gnrh_agonist"] and gnrh["has_tamoxifen"]
+    assert [lines[("NEXT_DAY_PAIR", n)]["regimen_id"] for n in (1, 2)] == ["R_PALBO", "R_LET"]
+    assert lines[("NEXT_DAY_PAIR", 1)]["endocrine_line_number"] is None
 
 
 def test_regimen_classes_from_brand_names(run):
