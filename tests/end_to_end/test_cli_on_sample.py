@@ -2,6 +2,8 @@
 import csv
 import json
 import re
+
+import duckdb
 import pytest
 
 from audit_rules.catalogue import load_catalogue
@@ -9,7 +11,7 @@ from audit_rules.catalogue import load_catalogue
 from tests.conftest import run_cli_on_sample
 
 CASE_COLUMNS = ["rule_id", "patient_id", "unit_id", "provider_code", "icb_code", "period", "index_date",
-                "unit_date", "outcome", "reason", "evidence"]
+                "unit_date", "outcome", "reason_code", "reason", "evidence"]
 MEASURE_COLUMNS = ["rule_id", "level", "group", "period", "numerator", "denominator", "excluded",
                    "insufficient_data", "adherence", "ci_low", "ci_high", "target", "target_met", "suppressed"]
 
@@ -119,5 +121,35 @@ def test_sample_adherence_differs_between_providers(sample_runs):
 
 def test_two_runs_are_byte_identical(sample_runs):
     base = sample_runs[0]
-    for name in ("case_outcomes.csv", "measures.csv", "measure_reports.json", "dashboard.html"):
+    for name in ("case_outcomes.csv", "case_outcomes.parquet", "measures.csv", "measure_reports.json",
+                 "dashboard.html"):
         assert (base / "first" / name).read_bytes() == (base / "second" / name).read_bytes(), name
+
+
+def test_case_outcomes_parquet_holds_the_csv_rows(sample_runs):
+    out = sample_runs[0] / "first"
+    with duckdb.connect() as con:
+        different = con.execute(f"""select count(*) from (
+            (select * from read_parquet('{out / "case_outcomes.parquet"}')
+             except all select * from read_csv('{out / "case_outcomes.csv"}', all_varchar = true))
+            union all
+            (select * from read_csv('{out / "case_outcomes.csv"}', all_varchar = true)
+             except all select * from read_parquet('{out / "case_outcomes.parquet"}')))""").fetchone()[0]
+        columns = [c[0] for c in con.execute(f"describe select * from read_parquet('{out / 'case_outcomes.parquet'}')").fetchall()]
+    assert columns == CASE_COLUMNS and different == 0
+
+
+# measures.md "Reasons a clinician can read": no internal codes, window arithmetic or sentinel dates
+CODE_IN_TEXT = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b|\bindex [-+]|\b1[0-8]\d\d-\d\d-\d\d|\b19[0-4]\d-\d\d-\d\d")
+
+
+def test_every_reason_is_coded_and_readable_by_a_clinician(sample_runs):
+    out = sample_runs[0] / "first"
+    rows = list(csv.DictReader((out / "case_outcomes.csv").open(encoding="utf-8")))
+    uncoded = sorted({r["rule_id"] for r in rows if not re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)*", r["reason_code"])})
+    assert not uncoded, f"rules with reasons lacking a reason_code: {uncoded}"
+    unreadable = {}
+    for r in rows:
+        if CODE_IN_TEXT.search(r["reason"]) or not r["reason"].strip():
+            unreadable.setdefault(r["rule_id"], r["reason"])
+    assert not unreadable, unreadable
