@@ -26,6 +26,7 @@ SQL_MODELS = {
                                  "regimen ended, or a contraindicated / not suitable decision).",
     "chemotherapy_lines_after_anthracycline_unsuitability": "Palliative chemotherapy lines starting after "
                                  "unsuitability for anthracyclines, numbered from that point (1.3.10).",
+    "imaging_scans": "Imaging results with stable scan ids and the modality's clinical name.",
     "brain_metastases": "First CNS event, the 1.5.18 surgical criteria on it, and brain surgery and radiotherapy after it.",
     "treatment_decisions": "Documented decisions not to treat, from index - 30 days (rule exceptions).",
     "progression_events": "Progression events after index with stable ids: CNS only, outside the CNS, or unknown.",

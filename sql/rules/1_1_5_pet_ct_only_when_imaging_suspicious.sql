@@ -1,19 +1,13 @@
 -- CG81 1.1.5: PET-CT only to make a new diagnosis of metastases when imaging is suspicious but
 -- not diagnostic. Unit: PET-CT scan with purpose diagnosis or staging (or unknown) dated index +
 -- $window_start_days .. + $window_end_days; adherent when another imaging result in the
--- $prior_days days before it was equivocal or suspicious.
+-- $prior_days days before it was equivocal or suspicious. Scan ids come from timeline.imaging_scans.
 with patients as (
     select patient_id, index_date, provider_code from timeline.patient_cohort
 ),
 
--- scan ids follow what a scan records, so another row order of the file gives the same ids
--- (source_row orders only rows that are the same in every column)
 scans as (
-    select
-        i.*,
-        'scan_' || row_number() over (partition by i.patient_id
-            order by i.imaging_date, i.modality, i.purpose, i.result, i.body_site, i.provider_code, i.source_row) as scan_id
-    from validated.imaging i
+    select * from timeline.imaging_scans
 ),
 
 pet_ct as (
@@ -28,8 +22,11 @@ pet_ct as (
 ),
 
 prior_findings as (
-    select t.patient_id, t.scan_id, arg_max({'date': o.imaging_date, 'modality': o.modality, 'result': o.result},
-                                           (o.imaging_date, o.modality, o.result)) as finding
+    select
+        t.patient_id,
+        t.scan_id,
+        arg_max({'date': o.imaging_date, 'modality': o.modality, 'modality_name': o.modality_name, 'result': o.result},
+                (o.imaging_date, o.modality, o.result)) as finding
     from pet_ct t
         join scans o
             on o.patient_id = t.patient_id and o.scan_id <> t.scan_id and o.modality <> 'pet_ct'
@@ -44,18 +41,21 @@ final as (
         t.scan_id as unit_id,
         t.imaging_date as unit_date,
         t.unit_provider_code as provider_code,
-        null as exclusion_reason,
-        case when t.purpose is null or t.purpose = 'unknown' then 'PET-CT purpose unknown' end
-            as population_unknown_reason,
+        case when t.purpose is null or t.purpose = 'unknown'
+            then 'pet_ct_purpose_unknown: the purpose of the PET-CT of ' || strftime(t.imaging_date, '%Y-%m-%d')
+                || ' is not recorded, so whether it was used to diagnose or stage advanced disease is not known'
+        end as population_unknown_reason,
         f.finding is not null as numerator_met,
-        null as numerator_unknown_reason,
-        'after ' || f.finding.result || ' ' || replace(f.finding.modality, '_', ' ') || ' on '
+        'after_suspicious_imaging: PET-CT of ' || strftime(t.imaging_date, '%Y-%m-%d') || ' for '
+            || t.purpose || ' after a ' || f.finding.result || ' ' || f.finding.modality_name || ' on '
             || strftime(f.finding.date, '%Y-%m-%d') as adherent_reason,
-        'no equivocal or suspicious imaging in the ' || $prior_days || ' days before this PET-CT' as non_adherent_reason,
-        []::varchar[] as exception_treatments,
-        null::date as exception_window_end,
-        null::date as window_end,
-        {'pet_ct_date': t.imaging_date, 'purpose': t.purpose, 'prior_finding': f.finding} as evidence
+        'no_suspicious_imaging_before: PET-CT of ' || strftime(t.imaging_date, '%Y-%m-%d') || ' for '
+            || t.purpose || ' without an equivocal or suspicious result of other imaging in the '
+            || $prior_days || ' days before it' as non_adherent_reason,
+        {'pet_ct_date': t.imaging_date, 'purpose': t.purpose,
+         'prior_finding': case when f.finding is not null
+             then {'date': f.finding.date, 'modality': f.finding.modality, 'result': f.finding.result} end}
+            as evidence
     from pet_ct t
         left join prior_findings f using (patient_id, scan_id)
 )

@@ -2,6 +2,7 @@
 -- metastases of the axial skeleton) and 1.1.3 (fracture risk of proximal limb bones): a scan of
 -- one of $modalities from index + $window_start_days to index + $window_end_days.
 -- Unit: patient ($bone_metastases_only limits the population to bone metastases at index).
+-- A death before the window's last day without the scan is judged once, in resolve_outcomes.sql.
 with patients as (
     select * from timeline.patient_timeline
     where has_bone_metastases_at_index or not $bone_metastases_only
@@ -10,13 +11,27 @@ with patients as (
 scans_in_window as (
     select
         i.patient_id,
-        min(i.imaging_date) as first_scan_date,
-        list_sort(list_distinct(list(i.modality))) as modalities
-    from validated.imaging i
+        i.imaging_date,
+        i.modality,
+        i.modality_name,
+        list_contains($modalities, i.modality) as counts
+    from timeline.imaging_scans i
         join patients p using (patient_id)
-    where list_contains($modalities, i.modality)
-      and i.imaging_date between p.index_date + $window_start_days and p.index_date + $window_end_days
-    group by i.patient_id
+    where i.imaging_date between p.index_date + $window_start_days and p.index_date + $window_end_days
+),
+
+scan_summary as (
+    select
+        patient_id,
+        min(imaging_date) filter (where counts) as first_scan_date,
+        arg_min(modality_name, (imaging_date, modality)) filter (where counts) as first_scan_modality,
+        list_sort(list_distinct(list(modality) filter (where counts))) as modalities,
+        list_sort(list_distinct(list(modality_name) filter (where counts))) as modality_names,
+        -- PET-CT is not CT for these rules: named in the reason, so that the clinician sees why
+        -- the PET-CT in the notes was not enough
+        min(imaging_date) filter (where modality = 'pet_ct' and not counts) as first_pet_ct_date
+    from scans_in_window
+    group by patient_id
 ),
 
 final as (
@@ -25,26 +40,25 @@ final as (
         p.patient_id as unit_id,
         p.index_date as unit_date,
         p.provider_code,
-        case when s.patient_id is null
-            then died_before_window_closed(p.date_of_death, p.index_date + $window_end_days) end as exclusion_reason,
-        null as population_unknown_reason,
-        s.patient_id is not null as numerator_met,
-        null as numerator_unknown_reason,
-        array_to_string(s.modalities, ', ') || ' from ' || strftime(s.first_scan_date, '%Y-%m-%d')
+        s.first_scan_date is not null as numerator_met,
+        'scan_in_window: ' || text_list(s.modality_names, 'and') || ' recorded '
+            || index_window_text(p.index_date, $window_start_days, $window_end_days)
+            || '; the first, ' || s.first_scan_modality || ', on ' || strftime(s.first_scan_date, '%Y-%m-%d')
             as adherent_reason,
-        'no ' || array_to_string($modalities, ', ') || ' from index - ' || abs($window_start_days)
-            || ' to + ' || $window_end_days || ' days' as non_adherent_reason,
-        []::varchar[] as exception_treatments,
-        null::date as exception_window_end,
+        'no_scan_in_window: no ' || text_list(list_transform($modalities, lambda m: imaging_modality_name(m)), 'or')
+            || ' recorded ' || index_window_text(p.index_date, $window_start_days, $window_end_days)
+            || coalesce('; the PET-CT of ' || strftime(s.first_pet_ct_date, '%Y-%m-%d') || ' does not count', '')
+            as non_adherent_reason,
         p.index_date + $window_end_days as window_end,
         {
             'window_start': p.index_date + $window_start_days,
             'window_end': p.index_date + $window_end_days,
-            'modalities_in_window': s.modalities,
-            'first_scan_date': s.first_scan_date
+            'modalities_in_window': coalesce(s.modalities, []),
+            'first_scan_date': s.first_scan_date,
+            'pet_ct_in_window': s.first_pet_ct_date
         } as evidence
     from patients p
-        left join scans_in_window s using (patient_id)
+        left join scan_summary s using (patient_id)
 )
 
 select * from final
