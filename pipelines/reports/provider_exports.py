@@ -27,9 +27,11 @@ CASE_WIDTHS = [8, 50, 16, 14, 10, 12, 12, 9, 17, 24, 60, 60]
 EXCEL_MAX_DATA_ROWS = 1_048_575
 
 
-def _workbook(path: Path) -> tuple[xlsxwriter.Workbook, dict]:
+def _workbook(path: Path, streamed: bool = False) -> tuple[xlsxwriter.Workbook, dict]:
+    """A workbook; `streamed` writes each sheet's rows to disk as they come (xlsxwriter's constant
+    memory mode: rows in order, sheet by sheet), so a provider with 100,000 cases needs no more memory."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True} if streamed else {"in_memory": True})
     book.set_properties({"created": FIXED_CREATED, "author": "abc-audit"})
     formats = {"header": book.add_format({"bold": True, "bg_color": "#DDE6EE", "text_wrap": True, "valign": "top"}),
                "date": book.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
@@ -38,61 +40,78 @@ def _workbook(path: Path) -> tuple[xlsxwriter.Workbook, dict]:
     return book, formats
 
 
-def _table(sheet, formats: dict, first_row: int, columns: list[str], rows: list[tuple], widths: list[int]) -> None:
+def _start_table(sheet, formats: dict, first_row: int, columns: list[str], row_count: int, widths: list[int]) -> None:
     sheet.write_row(first_row, 0, columns, formats["header"])
-    for i, row in enumerate(rows, start=first_row + 1):
-        for j, value in enumerate(row):
-            if isinstance(value, dt.date):
-                sheet.write_datetime(i, j, dt.datetime.combine(value, dt.time()), formats["date"])
-            else:
-                sheet.write(i, j, value, formats["wrap"])
     for j, width in enumerate(widths):
         sheet.set_column(j, j, width)
     sheet.freeze_panes(first_row + 1, 0)
-    sheet.autofilter(first_row, 0, first_row + max(len(rows), 1), len(columns) - 1)
+    sheet.autofilter(first_row, 0, first_row + max(row_count, 1), len(columns) - 1)
+
+
+def _write_row(sheet, formats: dict, i: int, row: tuple) -> None:
+    for j, value in enumerate(row):
+        if isinstance(value, dt.date):
+            sheet.write_datetime(i, j, dt.datetime.combine(value, dt.time()), formats["date"])
+        else:
+            sheet.write(i, j, value, formats["wrap"])
+
+
+def _table(sheet, formats: dict, first_row: int, columns: list[str], rows: list[tuple], widths: list[int]) -> None:
+    _start_table(sheet, formats, first_row, columns, len(rows), widths)
+    for i, row in enumerate(rows, start=first_row + 1):
+        _write_row(sheet, formats, i, row)
+
+
+CASES_BY_RULE = """select o.rule_id, c.title, count(*) filter (where o.outcome = 'non_adherent') as non_adherent,
+        count(*) filter (where o.outcome = 'insufficient_data') as insufficient_data, count(*) as cases
+    from rules.case_outcomes o join rules.catalogue c using (rule_id)
+    where o.provider_code = $provider and o.outcome in ('non_adherent', 'insufficient_data')
+    group by o.rule_id, c.title, c.rule_order order by c.rule_order"""
+PROVIDER_CASES = """select o.rule_id, c.guideline_text, o.patient_id, o.unit_id, c.unit, o.index_date, o.unit_date,
+        o.period, o.outcome, o.reason_code, o.reason, o.evidence
+    from rules.case_outcomes o join rules.catalogue c using (rule_id)
+    where o.provider_code = $provider and o.outcome in ('non_adherent', 'insufficient_data')
+    order by c.rule_order, o.outcome, o.patient_id, o.unit_id"""
 
 
 def write_provider_workbook(con: duckdb.DuckDBPyConnection, provider: str, path: Path, guideline: str,
                             max_rows_per_sheet: int = EXCEL_MAX_DATA_ROWS) -> int:
     """Summary sheet, then one sheet per rule with this provider's non-adherent and insufficient-data cases
-    (several sheets for a rule with more cases than a sheet holds)."""
-    cases = con.execute("""select o.rule_id, c.title, c.guideline_text, o.patient_id, o.unit_id, c.unit, o.index_date,
-            o.unit_date, o.period, o.outcome, o.reason_code, o.reason, o.evidence
-        from rules.case_outcomes o join rules.catalogue c using (rule_id)
-        where o.provider_code = $provider and o.outcome in ('non_adherent', 'insufficient_data')
-        order by c.rule_order, o.outcome, o.patient_id, o.unit_id""", {"provider": provider}).fetchall()
-    book, formats = _workbook(path)
+    (several sheets for a rule with more cases than a sheet holds). Cases are streamed from DuckDB."""
+    rules = con.execute(CASES_BY_RULE, {"provider": provider}).fetchall()
+    sheets = {rule_id: _sheet_names(rule_id, cases, max_rows_per_sheet) for rule_id, _, _, _, cases in rules}
+    book, formats = _workbook(path, streamed=True)
     summary = book.add_worksheet("Summary")
     summary.write(0, 0, f"Non-adherent and insufficient-data cases of provider {provider}", formats["title"])
     summary.write(1, 0, f"{guideline}. Only this provider's patients; for its quality team, not for publication.")
-    by_rule: dict[str, list[tuple]] = {}
-    titles: dict[str, str] = {}
-    for (rule_id, title, text, patient, unit, unit_type, index_date, unit_date, period, outcome, reason_code, reason,
-         evidence) in cases:
-        titles[rule_id] = title
-        by_rule.setdefault(rule_id, []).append((rule_id, text, patient, unit, unit_type, index_date, unit_date, period,
-                                                outcome, reason_code, reason, _readable(evidence)))
-    sheets = {rule_id: _split(rule_id, rows, max_rows_per_sheet) for rule_id, rows in by_rule.items()}
-    counts = [(r, titles[r], sum(c[8] == "non_adherent" for c in rows), sum(c[8] == "insufficient_data" for c in rows),
-               ", ".join(name for name, _ in sheets[r])) for r, rows in by_rule.items()]
-    _table(summary, formats, 3, ["rule", "title", "non-adherent", "insufficient data", "sheets"], counts,
-           [8, 70, 14, 18, 20])
-    for parts in sheets.values():
-        for name, part in parts:
-            _table(book.add_worksheet(name), formats, 0, CASE_COLUMNS, part, CASE_WIDTHS)
+    _table(summary, formats, 3, ["rule", "title", "non-adherent", "insufficient data", "sheets"],
+           [(r, title, non, insufficient, ", ".join(name for name, _ in sheets[r]))
+            for r, title, non, insufficient, _ in rules], [8, 70, 14, 18, 20])
+    cursor = con.execute(PROVIDER_CASES, {"provider": provider})
+    pending = iter([(name, rows) for r, *_ in rules for name, rows in sheets[r]])
+    sheet, row_in_sheet, rows_in_sheet, written = None, 0, 0, 0
+    while batch := cursor.fetchmany(10_000):
+        for case in batch:
+            if sheet is None or row_in_sheet == rows_in_sheet:
+                name, rows_in_sheet = next(pending)
+                sheet, row_in_sheet = book.add_worksheet(name), 0
+                _start_table(sheet, formats, 0, CASE_COLUMNS, rows_in_sheet, CASE_WIDTHS)
+            row_in_sheet += 1
+            _write_row(sheet, formats, row_in_sheet, (*case[:-1], _readable(case[-1])))
+            written += 1
     book.close()
-    return len(cases)
+    return written
 
 
 def _sheet_name(rule_id: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "-", rule_id)[:31]
 
 
-def _split(rule_id: str, rows: list[tuple], max_rows: int) -> list[tuple[str, list[tuple]]]:
+def _sheet_names(rule_id: str, cases: int, max_rows: int) -> list[tuple[str, int]]:
     """(sheet name, rows) for each sheet of a rule: the first named after the rule, the others numbered."""
-    chunks = [rows[i:i + max_rows] for i in range(0, len(rows), max_rows)]
     base = _sheet_name(rule_id)
-    return [(base if n == 1 else f"{base[:25]} ({n})", chunk) for n, chunk in enumerate(chunks, start=1)]
+    sizes = [min(max_rows, cases - start) for start in range(0, cases, max_rows)]
+    return [(base if n == 1 else f"{base[:25]} ({n})", size) for n, size in enumerate(sizes, start=1)]
 
 
 def _readable(evidence: str) -> str:

@@ -39,7 +39,10 @@ def runs(tmp_path_factory):
 def _xlsx_sheets_and_strings(path) -> tuple[list[str], set[str]]:
     with zipfile.ZipFile(path) as book:
         sheets = re.findall(r'<sheet name="([^"]+)"', book.read("xl/workbook.xml").decode())
-        strings = set(re.findall(r"<t[^>]*>([^<]*)</t>", book.read("xl/sharedStrings.xml").decode()))
+        # every text cell: shared strings, or inline strings (the streamed case workbooks write those)
+        parts = [name for name in book.namelist()
+                 if name == "xl/sharedStrings.xml" or name.startswith("xl/worksheets/sheet")]
+        strings = {s for name in parts for s in re.findall(r"<t[^>]*>([^<]*)</t>", book.read(name).decode())}
     return sheets, strings
 
 
