@@ -1,16 +1,27 @@
 -- Shared by the care-process recommendations (1.2.1, 1.2.3, 1.2.4, 1.4.1a, 1.4.1b, QS12-5, QS12-6):
 -- a documented care event of type $care_event in index + $window_start_days .. index + $window_end_days.
--- Unit: patient. A patient who died before the window closed without the event is excluded.
+-- Unit: patient. A death before the window's last day without the event is judged once, in
+-- resolve_outcomes.sql, from window_end.
 with patients as (
     select * from timeline.patient_timeline
+),
+
+-- a window starting 10 years or more before the diagnosis has no lower bound (1.4.1b, QS12-6:
+-- a key worker assigned at any time before); its start is no date a clinician should see
+window_bounds as (
+    select
+        patient_id,
+        case when $window_start_days > -3650 then index_date + $window_start_days end as window_start,
+        index_date + $window_end_days as window_end
+    from patients
 ),
 
 events_in_window as (
     select c.patient_id, min(c.event_date) as first_event_date, count(*) as events
     from validated.care_events c
-        join patients p using (patient_id)
+        join window_bounds w using (patient_id)
     where c.event_type = $care_event
-      and c.event_date between p.index_date + $window_start_days and p.index_date + $window_end_days
+      and c.event_date between coalesce(w.window_start, c.event_date) and w.window_end
     group by c.patient_id
 ),
 
@@ -20,29 +31,33 @@ final as (
         p.patient_id as unit_id,
         p.index_date as unit_date,
         p.provider_code,
-        case when e.patient_id is null
-            then died_before_window_closed(p.date_of_death, p.index_date + $window_end_days) end as exclusion_reason,
-        null as population_unknown_reason,
         e.patient_id is not null as numerator_met,
-        null as numerator_unknown_reason,
-        replace($care_event, '_', ' ') || ' on ' || strftime(e.first_event_date, '%Y-%m-%d') as adherent_reason,
-        'no ' || replace($care_event, '_', ' ') || ' recorded '
-            || case
-                when $window_start_days <= -3650 then 'on or before index + ' || $window_end_days || ' days'
-                else 'from index - ' || abs($window_start_days) || ' to + ' || $window_end_days || ' days'
-            end as non_adherent_reason,
-        []::varchar[] as exception_treatments,
-        null::date as exception_window_end,
-        p.index_date + $window_end_days as window_end,
+        'care_event_in_window: ' || upper(c.description[1]) || c.description[2:] || ' recorded on '
+            || strftime(e.first_event_date, '%Y-%m-%d') as adherent_reason,
+        'no_care_event_in_window: no ' || c.description || ' recorded '
+            || index_window_text(p.index_date, $window_start_days, $window_end_days) as non_adherent_reason,
+        w.window_end,
         {
             'care_event': $care_event,
-            'window_start': p.index_date + $window_start_days,
-            'window_end': p.index_date + $window_end_days,
+            'window_start': w.window_start,
+            'window_end': w.window_end,
             'first_event_date': e.first_event_date,
             'events_in_window': coalesce(e.events, 0)
         } as evidence
     from patients p
+        join window_bounds w using (patient_id)
         left join events_in_window e using (patient_id)
+        -- the event as a clinician would write it in the notes
+        cross join (select case $care_event
+            when 'information_preference_assessed' then 'assessment of the patient''s preferences for information'
+            when 'decision_involvement_assessed'
+                then 'assessment of how much the patient wishes to be involved in decisions'
+            when 'decision_aid_offered' then 'decision aid offered'
+            when 'holistic_needs_assessment' then 'holistic needs assessment'
+            when 'key_worker_assigned' then 'key worker assigned'
+            when 'mdt_discussion' then 'multidisciplinary team (MDT) discussion'
+            else replace($care_event, '_', ' ')
+        end as description) c
 )
 
 select * from final

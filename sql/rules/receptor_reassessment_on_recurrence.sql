@@ -1,19 +1,35 @@
 -- Shared by CG81 1.1.6 and QS12 statement 4: on recurrence, ER and HER2 status reassessed on a
 -- metastasis or local recurrence specimen dated index + $window_start_days .. index + $window_end_days.
--- A specimen counts only with both an ER and a HER2 result. Unit: patient.
+-- A specimen counts only with both an ER and a HER2 result. Unit: patient. Deaths are judged
+-- once, in resolve_outcomes.sql, from window_end.
 with patients as (
     select * from timeline.patient_timeline where coalesce(is_recurrence, true)
 ),
 
-reassessments as (
-    select s.patient_id, min(s.sample_date) as first_sample_date, count(*) as specimens
+specimens_in_window as (
+    select
+        s.patient_id,
+        s.sample_date,
+        s.specimen_origin,
+        -- an empty result is no result (never NULL here, so that such a specimen can be named)
+        coalesce(s.er_status in ('positive', 'negative')
+            and s.her2_status in ('positive', 'negative', 'borderline'), false) as assessed
     from validated.pathology s
         join patients p using (patient_id)
     where s.specimen_origin in ('metastasis', 'local_recurrence')
-      and s.er_status in ('positive', 'negative')
-      and s.her2_status in ('positive', 'negative', 'borderline')
       and s.sample_date between p.index_date + $window_start_days and p.index_date + $window_end_days
-    group by s.patient_id
+),
+
+reassessments as (
+    select
+        patient_id,
+        min(sample_date) filter (where assessed) as first_sample_date,
+        arg_min(specimen_origin, (sample_date, specimen_origin)) filter (where assessed) as first_specimen_origin,
+        count(*) filter (where assessed) as specimens,
+        -- a specimen of the recurrence without both results: named, so the clinician can check it
+        min(sample_date) filter (where not assessed) as first_incomplete_sample_date
+    from specimens_in_window
+    group by patient_id
 ),
 
 final as (
@@ -22,16 +38,18 @@ final as (
         p.patient_id as unit_id,
         p.index_date as unit_date,
         p.provider_code,
-        case when r.patient_id is null
-            then died_before_window_closed(p.date_of_death, p.index_date + $window_end_days) end as exclusion_reason,
         case when p.is_recurrence is null
-            then 'de_novo not recorded and no earlier early_diagnosis event (recurrence unknown)'
+            then 'recurrence_unknown: whether the advanced disease is a recurrence is not recorded (not marked '
+                || 'as de novo or not, and no earlier diagnosis of early breast cancer)'
         end as population_unknown_reason,
-        r.patient_id is not null as numerator_met,
-        null as numerator_unknown_reason,
-        'ER and HER2 reassessed on a specimen of ' || strftime(r.first_sample_date, '%Y-%m-%d') as adherent_reason,
-        'no metastasis or local recurrence specimen with ER and HER2 results from index - '
-            || abs($window_start_days) || ' to + ' || $window_end_days || ' days' as non_adherent_reason,
+        r.first_sample_date is not null as numerator_met,
+        'receptors_reassessed: ER and HER2 status assessed on a '
+            || replace(r.first_specimen_origin, '_', ' ') || ' specimen of '
+            || strftime(r.first_sample_date, '%Y-%m-%d') as adherent_reason,
+        'receptors_not_reassessed: no metastasis or local recurrence specimen with both ER and HER2 results '
+            || index_window_text(p.index_date, $window_start_days, $window_end_days)
+            || coalesce('; the specimen of ' || strftime(r.first_incomplete_sample_date, '%Y-%m-%d')
+                || ' lacks a usable ER or HER2 result', '') as non_adherent_reason,
         ['biopsy'] as exception_treatments,
         p.index_date + $window_end_days as exception_window_end,
         p.index_date + $window_end_days as window_end,

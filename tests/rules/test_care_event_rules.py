@@ -4,6 +4,7 @@ import pytest
 
 from tests.conftest import run_audit
 from tests.extract_builder import Extract, day
+from tests.rules.readable_reasons import unreadable_outcomes
 
 # rule -> (care event, first day of the window, last day of the window; None = no lower bound)
 RULES = {
@@ -28,6 +29,9 @@ def _scenarios(rule: str):
         f"{tag}_DIED_EARLY": ([], end - 10, "excluded"),
         f"{tag}_EVENT_THEN_DIED": ([5], 20, "adherent"),
         f"{tag}_DIED_AFTER_WINDOW": ([], end + 5, "non_adherent"),
+        # v2: a death the day before the window's last day leaves it open; on the last day, closed
+        f"{tag}_DIED_DAY_BEFORE_LAST": ([], end - 1, "excluded"),
+        f"{tag}_DIED_LAST_DAY": ([], end, "non_adherent"),
     }
     if start is None:
         cases[f"{tag}_LONG_BEFORE"] = ([-2000], None, "adherent")
@@ -51,12 +55,17 @@ def run(tmp_path_factory):
     return run_audit(x.write(folder / "extract"), folder)
 
 
+CODES = {"adherent": "care_event_in_window", "non_adherent": "no_care_event_in_window",
+         "excluded": "died_before_window_closed"}
+
+
 @pytest.mark.parametrize("rule", RULES)
 def test_window_edges_death_and_absence(run, rule):
     assert run.failure() is None
     _, cases = _scenarios(rule)
-    outcomes = {patient: run.outcome(rule, patient) for patient in cases}
-    assert outcomes == {patient: expected for patient, (_, _, expected) in cases.items()}
+    rows = {patient: run.outcomes(rule)[(patient, patient)] for patient in cases}
+    assert {p: (r["outcome"], r["reason_code"]) for p, r in rows.items()} == \
+        {patient: (expected, CODES[expected]) for patient, (_, _, expected) in cases.items()}
 
 
 def test_other_event_types_do_not_count(run):
@@ -64,10 +73,29 @@ def test_other_event_types_do_not_count(run):
         assert run.outcome(rule, "WRONG_EVENT") == "non_adherent"
 
 
+def _reason(run, rule, patient):
+    return run.outcomes(rule)[(patient, patient)]["reason"]
+
+
 def test_reasons(run):
-    row = run.outcomes("QS12-5")[("QS12_5_DIED_EARLY", "QS12_5_DIED_EARLY")]
-    assert row["reason"] == "died_before_window_closed: died on 2024-04-20"
-    row = run.outcomes("1.4.1b")[("1_4_1b_NONE", "1_4_1b_NONE")]
-    assert row["reason"] == "no key worker assigned recorded on or before index + 90 days"
-    row = run.outcomes("1.2.1")[("1_2_1_NONE", "1_2_1_NONE")]
-    assert row["reason"] == "no information preference assessed recorded from index - 30 to + 90 days"
+    assert _reason(run, "QS12-5", "QS12_5_DIED_EARLY") == \
+        "died on 2024-04-20, before the window closed on 2024-04-30, without the care recorded"
+    assert _reason(run, "1.4.1b", "1_4_1b_NONE") == \
+        "no key worker assigned recorded on or before 90 days after the diagnosis of advanced disease (2024-03-01)"
+    assert _reason(run, "1.2.1", "1_2_1_NONE") == (
+        "no assessment of the patient's preferences for information recorded within 30 days before to 90 days "
+        "after the diagnosis of advanced disease (2024-03-01)")
+    assert _reason(run, "QS12-5", "QS12_5_ON_INDEX") == "Multidisciplinary team (MDT) discussion recorded on 2024-03-01"
+
+
+def test_a_window_without_a_lower_bound_shows_no_start_date(run):
+    evidence = run.outcomes("QS12-6")[("QS12_6_LONG_BEFORE", "QS12_6_LONG_BEFORE")]["evidence"]
+    assert evidence["window_start"] is None and evidence["window_end"] == day(90)
+    assert run.outcomes("1.2.4")[("1_2_4_NONE", "1_2_4_NONE")]["evidence"]["window_start"] == day(-30)
+
+
+def test_no_reason_carries_a_code_index_arithmetic_or_a_sentinel_date(run):
+    rows = run.query("select * from rules.case_outcomes where rule_id in "
+                     "('1.2.1', '1.2.3', '1.2.4', '1.4.1a', '1.4.1b', 'QS12-5', 'QS12-6')")
+    assert len(rows) > 400
+    assert unreadable_outcomes(rows) == []

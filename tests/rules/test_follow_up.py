@@ -37,11 +37,11 @@ def test_window_edge_against_the_configured_end_of_follow_up(tmp_path, follow_up
     row = run.outcomes("QS12-6")[("NONE", "NONE")]
     assert row["outcome"] == expected
     if expected == "excluded":
-        assert row["reason"] == (f"follow_up_incomplete: the window ends on {day(90)}, "
-                                 f"after the last date of the extract ({day(89)})")
+        assert (row["reason_code"], row["reason"]) == ("follow_up_incomplete", f"the window ends on {day(90)}, "
+                                                       f"after the last date of the extract ({day(89)}); not judged yet")
         assert row["exclusion_kind"] == "exclusion"
     assert run.outcome("QS12-6", "DONE") == "adherent"  # met before the end: judged, even if open
-    assert run.outcomes("QS12-6")[("DIED", "DIED")]["reason"].startswith("died_before_window_closed")
+    assert run.outcomes("QS12-6")[("DIED", "DIED")]["reason_code"] == "died_before_window_closed"
 
 
 def test_latest_recorded_date_is_the_default_end_of_follow_up(tmp_path):
@@ -51,7 +51,7 @@ def test_latest_recorded_date_is_the_default_end_of_follow_up(tmp_path):
     assert run.outcome("QS12-6", "NONE") == "excluded"
     # 1.3.1: a first line was given (a fact), so it is judged; without one the window is open.
     assert run.outcome("1.3.1", "CHEMO") == "non_adherent"
-    assert run.outcomes("1.3.1")[("NONE", "NONE")]["reason"].startswith("follow_up_incomplete")
+    assert run.outcomes("1.3.1")[("NONE", "NONE")]["reason_code"] == "follow_up_incomplete"
     # 1.5.16 judges the recorded fractionation: nothing to wait for.
     assert run.outcome("1.5.16", "SINGLE", "C1") == "non_adherent"
     manifest = json.loads((run.output / "run_manifest.json").read_text(encoding="utf-8"))

@@ -4,6 +4,12 @@ import pytest
 
 from tests.conftest import run_audit
 from tests.extract_builder import Extract, day
+from tests.rules.readable_reasons import unreadable_outcomes
+
+CODES = {"adherent": "receptors_reassessed", "non_adherent": "receptors_not_reassessed",
+         "insufficient_data": "recurrence_unknown"}
+EXCLUDED_CODES = {"EXC_BIOPSY": "not_suitable", "EXC_BIOPSY_D90": "declined_by_patient",
+                  "EXC_DIED": "died_before_window_closed", "EXC_DIED_D89": "died_before_window_closed"}
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +32,10 @@ def run(tmp_path_factory):
     x.patient("INFERRED_RECURRENCE").event(-900, "early_diagnosis").metastatic(de_novo=None)
     x.patient("INS_UNKNOWN").metastatic(de_novo=None)
     x.patient("ABSENT_DE_NOVO").metastatic(de_novo=True)
+    # deaths (v2): the window ends on index + 90; a death on that day closes it, the day before not
+    x.patient("EXC_DIED_D89", date_of_death=day(89)).metastatic(de_novo=False)
+    x.patient("NON_DIED_D90", date_of_death=day(90)).metastatic(de_novo=False)
+    x.patient("ADH_THEN_DIED", date_of_death=day(30)).metastatic(de_novo=False).pathology(20, origin="metastasis")
     folder = tmp_path_factory.mktemp("reassessment")
     return run_audit(x.write(folder / "extract"), folder)
 
@@ -36,14 +46,38 @@ def run(tmp_path_factory):
     ("NON_NO_HER2", "non_adherent"), ("NON_ER_UNKNOWN", "non_adherent"), ("EXC_BIOPSY", "excluded"),
     ("EXC_DIED", "excluded"), ("INFERRED_RECURRENCE", "non_adherent"), ("INS_UNKNOWN", "insufficient_data"),
     ("ABSENT_DE_NOVO", None), ("EXC_BIOPSY_D90", "excluded"), ("NON_BIOPSY_D91", "non_adherent"),
+    ("EXC_DIED_D89", "excluded"), ("NON_DIED_D90", "non_adherent"), ("ADH_THEN_DIED", "adherent"),
 ])
 def test_outcome_for_both_measures(run, patient, expected):
     assert run.failure() is None
-    assert run.outcome("1.1.6", patient) == expected
-    assert run.outcome("QS12-4", patient) == expected
+    code = expected and (EXCLUDED_CODES[patient] if expected == "excluded" else CODES[expected])
+    for rule in ("1.1.6", "QS12-4"):
+        row = run.outcomes(rule).get((patient, patient))
+        assert (row and (row["outcome"], row["reason_code"])) == (expected and (expected, code))
 
 
 def test_targets_differ_consider_has_none(run):
     targets = {r["rule_id"]: r["target"] for r in run.query("select rule_id, target from rules.catalogue")}
     assert targets["1.1.6"] is None and targets["QS12-4"] == 0.9
-    assert run.outcomes("1.1.6")[("EXC_BIOPSY", "EXC_BIOPSY")]["reason"].startswith("not_suitable: biopsy decision")
+    assert run.outcomes("1.1.6")[("EXC_BIOPSY", "EXC_BIOPSY")]["reason"] == \
+        "not suitable for biopsy (decision recorded on 2024-03-11)"
+
+
+def test_reasons_name_specimens_dates_and_the_window_in_words(run):
+    reasons = {p: run.outcomes("QS12-4")[(p, p)]["reason"] for p in ("ADH_LOCAL", "NON_NO_HER2", "NON_DM31", "INS_UNKNOWN")}
+    assert reasons == {
+        "ADH_LOCAL": "ER and HER2 status assessed on a local recurrence specimen of 2024-03-21",
+        "NON_NO_HER2": "no metastasis or local recurrence specimen with both ER and HER2 results within 30 days "
+                       "before to 90 days after the diagnosis of advanced disease (2024-03-01); the specimen of "
+                       "2024-03-21 lacks a usable ER or HER2 result",
+        "NON_DM31": "no metastasis or local recurrence specimen with both ER and HER2 results within 30 days "
+                    "before to 90 days after the diagnosis of advanced disease (2024-03-01)",
+        "INS_UNKNOWN": "whether the advanced disease is a recurrence is not recorded (not marked as de novo or "
+                       "not, and no earlier diagnosis of early breast cancer)",
+    }
+
+
+def test_no_reason_carries_a_code_index_arithmetic_or_a_sentinel_date(run):
+    rows = run.query("select * from rules.case_outcomes where rule_id in ('1.1.6', 'QS12-4')")
+    assert len(rows) > 30
+    assert unreadable_outcomes(rows) == []
