@@ -5,6 +5,7 @@ import datetime as dt
 
 from sample_data.story import Story, days_after
 
+
 def radiotherapy_courses(s: Story, index: dt.date, sites: list[str]) -> None:
     """Palliative radiotherapy for bone metastases (1.5.16) and brain metastases."""
     rng = s.rng
@@ -81,61 +82,3 @@ def complications(s: Story, index: dt.date, sites: list[str]) -> None:
                 s.add("procedures", procedure_date=day, procedure="prophylactic_fixation")
             else:
                 s.add("care_events", event_date=day, event_type=care, provider_code=None)
-
-
-def brain_presentation(s: Story) -> dict:
-    """What the first CNS event records for 1.5.18: count, resectable, extracranial control."""
-    rng = s.rng
-    return {"brain_metastasis_count": rng.choice([1, 1, 2, 3, 4, 8, None]),
-            "brain_metastases_resectable": rng.choice([True, True, False, None]),
-            "extracranial_disease_controlled": rng.choice([True, True, False, None])}
-
-
-def brain_metastases(s: Story, index: dt.date, presentation: dict, performance: int) -> None:
-    """Surgery then whole brain radiotherapy (1.5.18), radiotherapy (1.5.19), rehabilitation
-    (1.5.20) or specialist palliative care (1.5.21), each done or not by the provider's quality."""
-    rng = s.rng
-    count = presentation["brain_metastasis_count"]
-    surgical = (count is not None and 1 <= count <= 3 and presentation["brain_metastases_resectable"]
-                and presentation["extracranial_disease_controlled"] and performance <= 1)
-    resection = whole_brain = None
-    if surgical and s.chance(0.15):
-        s.add("treatment_decisions", decision_date=days_after(index, rng.randint(0, 20)), treatment="surgery",
-              decision=rng.choice(["declined_by_patient", "not_suitable"]))
-        surgical = False
-    if surgical and s.follows():
-        resection = days_after(index, rng.randint(7, 45))
-        s.add("procedures", procedure_date=resection, procedure="brain_metastasis_resection")
-        if s.follows():
-            whole_brain = days_after(resection, rng.randint(14, 50))
-        elif s.chance(0.4):
-            s.add("treatment_decisions", decision_date=days_after(resection, 10), treatment="radiotherapy",
-                  decision="declined_by_patient")
-    elif performance < 3 and s.follows() or s.chance(0.15):
-        whole_brain = days_after(index, rng.randint(5, 50))
-    elif s.chance(0.15):
-        s.add("treatment_decisions", decision_date=days_after(index, rng.randint(0, 30)), treatment="radiotherapy",
-              decision=rng.choice(["declined_by_patient", "not_suitable"]))
-    elif s.chance(0.3):
-        whole_brain = days_after(index, rng.randint(65, 120))  # late
-    if whole_brain is not None:
-        stereotactic = not surgical and s.chance(0.15)
-        s.radiotherapy(whole_brain, "brain_partial" if stereotactic else "brain_whole", "other",
-                       24 if stereotactic else 20, 3 if stereotactic else 5, intent="palliative")
-    treated = min(d for d in (resection, whole_brain) if d) if resection or whole_brain else None
-    if treated and treated <= days_after(index, 60):
-        _maybe_care(s, "rehabilitation_referral", treated, 60)
-    else:
-        _maybe_care(s, "specialist_palliative_care_referral", index, 60)
-
-
-def _maybe_care(s: Story, event_type: str, start: dt.date, within_days: int) -> None:
-    """Recorded in time by better providers; sometimes late."""
-    if s.follows() and s.chance(0.9):
-        day = days_after(start, s.rng.randint(0, within_days - 5))
-    elif s.chance(0.3):
-        day = days_after(start, within_days + s.rng.randint(5, 60))
-    else:
-        return
-    if day <= s.last_day:
-        s.add("care_events", event_date=day, event_type=event_type, provider_code=None)

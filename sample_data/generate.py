@@ -5,7 +5,12 @@ imaging, decisions, death) whose adherence depends on the provider's quality pro
 the audit shows real differences between providers. One random stream per patient (seeded from
 the run seed and the patient number) keeps the output identical whatever the chunking.
 
-    python -m sample_data.generate --out sample_data/extract --patients 2000 [--seed 20250201] [--format csv|parquet]
+Many NHS systems export dates day-first: by default the CSV files of systemic_therapy and
+radiotherapy write DD/MM/YYYY, a few values with a time of day (`01/03/2024 09:30`), and the
+other tables ISO (data contract version 2 accepts both). `--iso-dates` writes every date ISO.
+Parquet files hold ISO text (a Parquet export carries dates, not a clerk's format).
+
+    python -m sample_data.generate --out sample_data/extract --patients 2000 [--seed 20250201] [--format csv|parquet] [--iso-dates]
 """
 from __future__ import annotations
 
@@ -34,6 +39,24 @@ def _provider(rng: random.Random) -> tuple[str, str, float]:
     return PROVIDERS[-1][0], PROVIDERS[-1][1], PROVIDERS[-1][3]
 
 
+# Tables whose dates are written day-first by default (issue 12), and the share of their dates
+# that carry a time of day, as an e-prescribing or treatment-planning system stamps them.
+DAY_FIRST_TABLES = ("systemic_therapy", "radiotherapy")
+TIMED_SHARE = 0.03
+
+
+def _day_first(row: dict, rng: random.Random) -> dict:
+    """The row's dates as DD/MM/YYYY text, a few with a time; other values unchanged."""
+    written = {}
+    for column, value in row.items():
+        if isinstance(value, dt.date):
+            value = value.strftime("%d/%m/%Y")
+            if rng.random() < TIMED_SHARE:
+                value += f" {rng.randint(8, 17):02d}:{rng.choice([0, 15, 30, 45]):02d}"
+        written[column] = value
+    return written
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -45,8 +68,9 @@ def _cell(value) -> str:
 
 
 def generate_extract(out_dir: Path, n_patients: int = 2000, seed: int = 20250201,
-                     file_format: str = "csv") -> dict[str, int]:
-    """Write one file per contract table; returns the rows written per table."""
+                     file_format: str = "csv", day_first_tables: tuple[str, ...] = DAY_FIRST_TABLES) -> dict[str, int]:
+    """Write one file per contract table; returns the rows written per table. `day_first_tables`
+    (CSV only) are written with day-first dates; pass () for ISO dates everywhere."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = load_contract().tables
@@ -63,11 +87,15 @@ def generate_extract(out_dir: Path, n_patients: int = 2000, seed: int = 20250201
         for number in range(1, n_patients + 1):
             rng = random.Random(seed * 1_000_003 + number)
             provider, icb, quality = _provider(rng)
+            # a stream of its own, so that the ISO and day-first extracts hold the same records
+            date_rng = random.Random(f"dates:{seed}:{number}")
             for table, row in patient_story(rng, f"PT{number:07d}", provider, icb, quality):
                 rows_written[table] += 1
                 if file_format == "parquet":
                     buffers[table].append(row)
                 else:
+                    if table in day_first_tables:
+                        row = _day_first(row, date_rng)
                     writers[table].writerow({k: _cell(v) for k, v in row.items()})
     finally:
         if file_format != "parquet":
@@ -94,8 +122,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--patients", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=20250201)
     parser.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    parser.add_argument("--iso-dates", action="store_true", help="write every date as YYYY-MM-DD")
     args = parser.parse_args(argv)
-    counts = generate_extract(args.out, args.patients, args.seed, args.format)
+    counts = generate_extract(args.out, args.patients, args.seed, args.format,
+                              day_first_tables=() if args.iso_dates else DAY_FIRST_TABLES)
     for table, rows in counts.items():
         print(f"{table:20} {rows:>10}")
 

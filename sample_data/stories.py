@@ -4,53 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from sample_data.care import brain_metastases, brain_presentation, care_events, complications, radiotherapy_courses
+from sample_data.care import care_events, complications, radiotherapy_courses
+from sample_data.cns import brain_metastases, brain_presentation, record_presentation
+from sample_data.lines import first_line, progression_and_second_line
 from sample_data.story import FIRST_INDEX, INDEX_SPAN_DAYS, LAST_DATE, Story, days_after
-
-
-def _first_line(s: Story, er_positive: bool, her2_positive: bool, menopausal: str | None, male: bool,
-                visceral: bool, start: dt.date, end: dt.date, trial: bool, no_tamoxifen: bool = False) -> list[str]:
-    """Chooses and records the first palliative line; returns its drugs."""
-    rng = s.rng
-    # Visceral crisis calls for chemotherapy first (1.3.2); weaker providers sometimes give endocrine therapy.
-    if er_positive and (not visceral or not s.follows()) and (s.follows() or s.chance(0.5)):
-        if male:
-            drugs = ["tamoxifen"] if s.follows() and s.chance(0.8) and not no_tamoxifen else ["anastrozole"]
-        elif menopausal in ("pre", "peri"):
-            suppressed = s.follows() and "ovarian_suppression" not in s.declined
-            drugs = ["tamoxifen", "goserelin"] if suppressed else ["tamoxifen"]
-        elif s.follows():
-            drugs = [rng.choice(["letrozole", "anastrozole", "exemestane"])]
-            if s.chance(0.6):
-                drugs.append(rng.choice(["palbociclib", "ribociclib", "abemaciclib"]))
-        else:
-            drugs = [rng.choice(["tamoxifen", "fulvestrant"])]
-    elif her2_positive:
-        drugs = ["docetaxel", "trastuzumab", "pertuzumab"]
-    else:
-        drugs = _first_chemotherapy(s, start)
-    intent = "palliative" if not s.chance(0.08) else None
-    reason = "progression" if s.chance(0.7) else "completed"
-    s.regimen(drugs, start, intent, end, reason, trial=True if trial else None)
-    return drugs
-
-
-def _first_chemotherapy(s: Story, start: dt.date) -> list[str]:
-    """1.3.10/1.3.11: after anthracyclines, docetaxel (or gemcitabine + paclitaxel); otherwise any."""
-    rng = s.rng
-    if s.anthracycline_unsuitable:
-        if s.follows():
-            return ["gemcitabine", "paclitaxel"] if s.chance(0.25) else ["docetaxel"]
-        if s.chance(0.3):  # a documented reason not to give docetaxel (1.3.10 exception, 1.3.11 non-adherent)
-            s.add("treatment_decisions", decision_date=days_after(start, -10), treatment="docetaxel",
-                  decision="contraindicated")
-            return ["gemcitabine", "paclitaxel"] if s.chance(0.5) else ["capecitabine"]
-        return [rng.choice(["paclitaxel", "capecitabine", "epirubicin"])]
-    if not s.follows() and s.chance(0.4):
-        return ["gemcitabine", "paclitaxel"]  # 1.3.11: gemcitabine + paclitaxel without prior anthracycline
-    if s.chance(0.25):
-        return ["epirubicin", "cyclophosphamide"]  # a combination (1.3.9's descriptive figure)
-    return [rng.choice(["paclitaxel", "docetaxel", "capecitabine"])]
 
 
 def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, quality: float):
@@ -59,7 +16,12 @@ def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, 
     index = days_after(FIRST_INDEX, rng.randrange(INDEX_SPAN_DAYS + 1))
     age = max(30, min(90, round(rng.gauss(62, 12))))
     early_death = s.chance(0.015)  # dies within weeks of diagnosis, sometimes before any staging scan
-    death = days_after(index, rng.randint(3, 28) if early_death else rng.randint(20, 1400)) if early_death or s.chance(0.25) else None
+    # too unwell for anticancer treatment: best supportive care, death within months (1.3.1 excluded)
+    untreated = not early_death and s.chance(0.02)
+    if untreated:
+        death = days_after(index, rng.randint(30, 170))
+    else:
+        death = days_after(index, rng.randint(3, 28) if early_death else rng.randint(20, 1400)) if early_death or s.chance(0.25) else None
     death = death if death and death <= LAST_DATE else None
     s.death = death
     s.add("patients", sex="male" if male else ("unknown" if s.chance(0.003) else "female"),
@@ -93,10 +55,15 @@ def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, 
             s.anthracycline_unsuitable = True
     performance = rng.choice([0, 0, 1, 1, 1, 2, 3])
     brain = brain_presentation(s) if "brain" in sites else {}
+    recorded, performance_nearby = (record_presentation(s, brain, performance, nearby=True) if brain
+                                    else ({"performance_status": performance}, False))
     s.add("disease_events", event_date=index, event_type="metastatic_diagnosis",
           de_novo=de_novo if not s.chance(0.04) else None,
-          sites=";".join(sites), menopausal_status=menopausal, performance_status=performance,
-          visceral_crisis=True if visceral else None, **brain)
+          sites=";".join(sites), menopausal_status=menopausal,
+          visceral_crisis=True if visceral else None, **recorded)
+    if performance_nearby:  # the oncology clinic's own record of the diagnosis, days later
+        s.add("disease_events", event_date=days_after(index, rng.randint(3, 25)), event_type="metastatic_diagnosis",
+              sites=";".join(sites), performance_status=performance)
     er_status = ("positive" if er_positive else "negative") if not s.chance(0.04) else "unknown"
     reassessed = de_novo or s.chance(0.45)
     if not reassessed and s.chance(0.08):
@@ -174,44 +141,23 @@ def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, 
         s.add("treatment_decisions", decision_date=days_after(index, rng.randint(0, 30)), treatment="bone_targeted_therapy",
               decision=rng.choice(["declined_by_patient", "contraindicated"]))
     elif "bone" in sites and s.chance(0.6):
-        s.regimen([rng.choice(["zoledronic acid", "denosumab", "zoledronic acid", "alendronic acid"])],
-                  days_after(index, rng.randint(-10, 80)), "supportive")
-    if s.chance(0.06) or (declined_endocrine and s.chance(0.5)):
+        # weaker providers sometimes give an osteoporosis preparation, not licensed for bone metastases (1.5.14)
+        licensed = s.follows() or s.chance(0.5)
+        agent = rng.choice(["zoledronic acid", "denosumab", "zoledronic acid"] if licensed
+                           else ["alendronic acid", "risedronate", "Prolia"])
+        s.regimen([agent], days_after(index, rng.randint(-10, 80)), "supportive")
+    if untreated or s.chance(0.06) or (declined_endocrine and s.chance(0.5)):
         radiotherapy_courses(s, index, sites)
         return _until_death(s)
     first_start = days_after(index, rng.randint(5, 60) if not s.chance(0.03) else rng.randint(181, 300))
     first_end = days_after(first_start, rng.randint(90, 500))
     use_chemo = declined_endocrine or ai_contraindicated and s.chance(0.3)
-    first_drugs = _first_line(s, er_positive and not use_chemo, her2_positive, menopausal, male, visceral,
-                              first_start, first_end, trial, no_tamoxifen=tamoxifen_contraindicated)
-    if ai_contraindicated and not male and any(d in first_drugs for d in ("letrozole", "anastrozole", "exemestane")):
-        s.rows = [r for r in s.rows if not (r[0] == "systemic_therapy" and r[1]["start_date"] == first_start)]
-        s.regimens -= 1
-        s.regimen(["tamoxifen"], first_start, "palliative", first_end, "progression")
+    first_drugs = first_line(s, er_positive and not use_chemo, her2_positive, menopausal, male, visceral,
+                             first_start, first_end, trial, no_tamoxifen=tamoxifen_contraindicated,
+                             no_aromatase_inhibitor=ai_contraindicated)
     if first_end < s.last_day:
-        second_line = [rng.choice(["capecitabine", "vinorelbine", "eribulin", "fulvestrant"])]
-        first_chemotherapy = {"docetaxel", "paclitaxel", "capecitabine", "epirubicin", "gemcitabine"} & set(first_drugs)
-        if s.anthracycline_unsuitable and second_line != ["fulvestrant"] and s.follows():  # 1.3.10 sequence
-            second_line = [rng.choice(["vinorelbine", "capecitabine"])] if first_chemotherapy else ["docetaxel"]
-        if second_line != ["fulvestrant"] and not s.follows() and s.chance(0.6):
-            second_line = ["gemcitabine", "carboplatin"]  # 1.3.8: combination rather than sequential
-        elif second_line != ["fulvestrant"] and s.chance(0.03):
-            second_line.append("study drug")  # an investigational partner the value set cannot name
-        progression_sites = rng.choice(sites)
-        if "trastuzumab" in first_drugs:
-            # 1.3.12: stop trastuzumab at progression outside the CNS, keep it for CNS-only progression
-            cns_only = s.chance(0.35)
-            progression_sites = "brain" if cns_only else rng.choice([x for x in sites if x != "brain"] or ["liver"])
-            if s.chance(0.04):
-                progression_sites = None
-            continued = (s.follows() and s.chance(0.75)) if cns_only else not s.follows()
-            if continued:
-                second_line.append("trastuzumab")
-            if continued != cns_only and (s.death is None or s.death > first_end) and s.chance(0.5):  # terminal
-                s.death = days_after(first_end, rng.randint(5, 35))
-                s.rows[0][1]["date_of_death"] = s.death
-        s.add("disease_events", event_date=first_end, event_type="progression", sites=progression_sites)
-        s.regimen(second_line, days_after(first_end, 14), "palliative", provider=provider if not s.chance(0.1) else "RXX")
+        progression_and_second_line(s, first_drugs, first_end, sites, er_positive and menopausal in ("pre", "peri"),
+                                    brain_at_index=bool(brain))
     radiotherapy_courses(s, index, sites)
     return _until_death(s)
 

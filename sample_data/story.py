@@ -19,6 +19,10 @@ BRANDS = {"anastrozole": "Arimidex", "letrozole": "Femara", "exemestane": "Aroma
 MISSPELLINGS = {"anastrozole": "anastrazole", "capecitabine": "Capecetabine", "tamoxifen": "tamoxiphene",
                 "trastuzumab": "Trustuzumab", "doxorubicin": "doxorubicine", "cyclophosphamide": "cyclophosphamid"}
 UNRECOGNISABLE = ["Chemo, NOS", "Study drug", "Hormone, NOS"]
+# Share of a provider's combinations that its prescribing system records with each drug as a
+# regimen of its own (same start day, different regimen ids): a property of the system, not of
+# the care, so the audit must read them as one line (measures.md "Line of therapy").
+SPLIT_COMBINATIONS = {"RAA": 0.10, "RBB": 0.45, "RCC": 0.20, "RDD": 0.60, "REE": 0.30, "RFF": 0.15}
 
 
 class Story:
@@ -58,17 +62,25 @@ class Story:
         return generic.capitalize() if roll < 0.45 else generic
 
     def regimen(self, drugs: list[str], start: dt.date, intent: str | None, end: dt.date | None = None,
-                end_reason: str | None = None, trial: bool | None = None, provider: str | None = None) -> str:
+                end_reason: str | None = None, trial: bool | None = None, provider: str | None = None,
+                split: bool | None = None) -> str:
+        """Records a regimen; a combination is written as one regimen per drug when `split` is
+        true, or (when None) as often as the provider's system does. Returns the first id."""
         if start > self.last_day:
             return ""
         if end is not None and end > self.last_day:
             end, end_reason = (self.death, "died") if self.death and self.death <= LAST_DATE else (None, "ongoing")
-        self.regimens += 1
-        regimen_id = f"REG{self.regimens:02d}"
-        for generic in drugs:
-            self.add("systemic_therapy", regimen_id=regimen_id, drug_name=self.drug_name(generic), start_date=start,
-                     end_date=end, intent=intent, end_reason=end_reason, provider_code=provider, clinical_trial=trial)
-        return regimen_id
+        if split is None:
+            split = len(drugs) > 1 and self.chance(SPLIT_COMBINATIONS.get(self.provider, 0.0))
+        first_id = ""
+        for position, generic in enumerate(drugs):
+            if position == 0 or split:
+                self.regimens += 1
+                first_id = first_id or f"REG{self.regimens:02d}"
+            self.add("systemic_therapy", regimen_id=f"REG{self.regimens:02d}", drug_name=self.drug_name(generic),
+                     start_date=start, end_date=end, intent=intent, end_reason=end_reason, provider_code=provider,
+                     clinical_trial=trial)
+        return first_id
 
     def radiotherapy(self, start: dt.date, site: str, indication: str | None, dose: float | None,
                      fractions: int | None, **fields) -> None:

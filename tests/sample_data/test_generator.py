@@ -1,12 +1,28 @@
-"""The seeded sample generator: deterministic, contract-shaped, and the bundled files never drift."""
+"""The seeded sample generator: deterministic, contract-shaped, day-first dates where asked, and
+the bundled files never drift."""
 import csv
+import datetime as dt
 import re
+
+import pyarrow.parquet as pq
 
 from pipelines.ingest.contract import load_contract
 from sample_data import SAMPLE_DATA_DIR
-from sample_data.generate import generate_extract
+from sample_data.generate import DAY_FIRST_TABLES, generate_extract
 
 NHS_LIKE = re.compile(r"(?<!\d)\d{10}(?!\d)")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DAY_FIRST_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})( \d{2}:\d{2})?$")
+
+
+def _iso(text: str) -> str:
+    """A written date as YYYY-MM-DD (day-first text checked to be a real date), time dropped."""
+    match = DAY_FIRST_DATE.match(text)
+    if not match:
+        assert ISO_DATE.match(text), text
+        return text
+    day, month, year = (int(g) for g in match.groups()[:3])
+    return dt.date(year, month, day).isoformat()
 
 
 def _read(folder, table):
@@ -40,7 +56,7 @@ def test_rows_follow_the_contract(tmp_path):
                 if value and column.type == "enum":
                     assert value in column.values, (name, column.name, value)
                 if value and column.type == "date":
-                    assert "2010-01-01" <= value <= "2026-06-30", (name, column.name, value)
+                    assert "2010-01-01" <= _iso(value) <= "2026-06-30", (name, column.name, value)
                 assert not NHS_LIKE.search(value), (name, column.name)
 
 
@@ -48,3 +64,39 @@ def test_bundled_sample_equals_a_fresh_generation(tmp_path):
     generate_extract(tmp_path, 2000)
     for table in load_contract().tables:
         assert (SAMPLE_DATA_DIR / f"{table}.csv").read_bytes() == (tmp_path / f"{table}.csv").read_bytes(), table
+
+
+def _dates(folder, table):
+    date_columns = [c.name for c in load_contract().tables[table].columns if c.type == "date"]
+    return [row[c] for row in _read(folder, table) for c in date_columns if row[c]]
+
+
+def test_day_first_tables_and_their_iso_twin_hold_the_same_records(tmp_path):
+    generate_extract(tmp_path / "uk", 400, seed=5)
+    generate_extract(tmp_path / "iso", 400, seed=5, day_first_tables=())
+    assert set(DAY_FIRST_TABLES) == {"systemic_therapy", "radiotherapy"}
+    for table in load_contract().tables:
+        uk, iso = _dates(tmp_path / "uk", table), _dates(tmp_path / "iso", table)
+        assert all(ISO_DATE.match(v) for v in iso), table
+        if table in DAY_FIRST_TABLES:
+            assert uk and all(DAY_FIRST_DATE.match(v) for v in uk), table
+            timed = [v for v in uk if " " in v]
+            assert 0 < len(timed) < 0.1 * len(uk), (table, len(timed), len(uk))
+            # some days above 12, so a month-first reading could not pass for the same records
+            assert any(int(v[:2]) > 12 for v in uk), table
+            as_iso = [{k: (_iso(v) if k.endswith("_date") and v else v) for k, v in row.items()}
+                      for row in _read(tmp_path / "uk", table)]
+            assert as_iso == _read(tmp_path / "iso", table), table
+        else:
+            assert (tmp_path / "uk" / f"{table}.csv").read_bytes() == (tmp_path / "iso" / f"{table}.csv").read_bytes()
+
+
+def test_parquet_extract_holds_the_csv_rows_with_iso_dates(tmp_path):
+    csv_counts = generate_extract(tmp_path / "csv", 200, seed=3, day_first_tables=())
+    parquet_counts = generate_extract(tmp_path / "parquet", 200, seed=3, file_format="parquet")
+    assert parquet_counts == csv_counts
+    for name, table in load_contract().tables.items():
+        frame = pq.read_table(tmp_path / "parquet" / f"{name}.parquet")
+        assert frame.num_rows == csv_counts[name] and frame.column_names == table.column_names, name
+        rows = [{k: v or "" for k, v in row.items()} for row in frame.to_pylist()]
+        assert rows == _read(tmp_path / "csv", name), name
