@@ -52,9 +52,9 @@ final as (
             when 'information_preference_assessed' then 'assessment of the patient''s preferences for information'
             when 'decision_involvement_assessed'
                 then 'assessment of how much the patient wishes to be involved in decisions'
-            when 'decision_aid_offered' then 'decision aid offered'
+            when 'decision_aid_offered' then 'offer of a decision aid'
             when 'holistic_needs_assessment' then 'holistic needs assessment'
-            when 'key_worker_assigned' then 'key worker assigned'
+            when 'key_worker_assigned' then 'key worker assignment'
             when 'mdt_discussion' then 'multidisciplinary team (MDT) discussion'
             else replace($care_event, '_', ' ')
         end as description) c

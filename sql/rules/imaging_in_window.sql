@@ -41,10 +41,11 @@ final as (
         p.index_date as unit_date,
         p.provider_code,
         s.first_scan_date is not null as numerator_met,
-        'scan_in_window: ' || text_list(s.modality_names, 'and') || ' recorded '
-            || index_window_text(p.index_date, $window_start_days, $window_end_days)
-            || '; the first, ' || s.first_scan_modality || ', on ' || strftime(s.first_scan_date, '%Y-%m-%d')
-            as adherent_reason,
+        'scan_in_window: ' || s.first_scan_modality || ' on ' || strftime(s.first_scan_date, '%Y-%m-%d')
+            || case when len(s.modality_names) > 1
+                then ' (also ' || text_list(list_filter(s.modality_names, lambda m: m <> s.first_scan_modality), 'and')
+                    || ')' else '' end
+            || ', ' || index_window_text(p.index_date, $window_start_days, $window_end_days) as adherent_reason,
         'no_scan_in_window: no ' || text_list(list_transform($modalities, lambda m: imaging_modality_name(m)), 'or')
             || ' recorded ' || index_window_text(p.index_date, $window_start_days, $window_end_days)
             || coalesce('; the PET-CT of ' || strftime(s.first_pet_ct_date, '%Y-%m-%d') || ' does not count', '')

@@ -81,7 +81,8 @@ def test_reasons(run):
     assert _reason(run, "QS12-5", "QS12_5_DIED_EARLY") == \
         "died on 2024-04-20, before the window closed on 2024-04-30, without the care recorded"
     assert _reason(run, "1.4.1b", "1_4_1b_NONE") == \
-        "no key worker assigned recorded on or before 90 days after the diagnosis of advanced disease (2024-03-01)"
+        "no key worker assignment recorded on or before 90 days after the diagnosis of advanced disease (2024-03-01)"
+    assert _reason(run, "1.2.4", "1_2_4_ON_INDEX") == "Offer of a decision aid recorded on 2024-03-01"
     assert _reason(run, "1.2.1", "1_2_1_NONE") == (
         "no assessment of the patient's preferences for information recorded within 30 days before to 90 days "
         "after the diagnosis of advanced disease (2024-03-01)")

@@ -48,6 +48,8 @@ def run(tmp_path_factory):
     x.patient("NOTHING_DIED_D29", date_of_death=day(29)).metastatic(sites="bone")
     x.patient("NOTHING_DIED_D30", date_of_death=day(30)).metastatic(sites="bone")
     x.patient("CT_THEN_DIED", date_of_death=day(10)).metastatic(sites="bone").imaging(5, "ct", "staging")
+    x.patient("CT_AND_BONE_SCAN").metastatic(sites="bone").imaging(-3, "bone_scintigraphy", "staging") \
+        .imaging(-3, "ct", "staging").imaging(10, "mri", "staging")
     x.patient("PET_MONITOR_THEN_DIED", date_of_death=day(100)).metastatic(sites="liver").imaging(5, "ct", "staging") \
         .imaging(60, "pet_ct", "response_monitoring")
     folder = tmp_path_factory.mktemp("imaging")
@@ -82,6 +84,7 @@ def run(tmp_path_factory):
     ("NOTHING_DIED_D30", "non_adherent", "non_adherent", "non_adherent", "adherent"),
     ("CT_THEN_DIED", "adherent", "adherent", "excluded", "adherent"),
     ("PET_MONITOR_THEN_DIED", "adherent", "adherent", None, "non_adherent"),
+    ("CT_AND_BONE_SCAN", "adherent", "adherent", "adherent", "adherent"),
 ])
 def test_outcome(run, patient, r111, r112, r113, r118):
     assert run.failure() is None
@@ -104,10 +107,15 @@ def test_reasons_name_scans_dates_and_the_window_in_words(run):
         "no plain x-ray, ultrasound, CT or MRI recorded within 60 days before to 30 days after the "
         "diagnosis of advanced disease (2024-03-01)")
     assert _reason(run, "1.1.3", "XRAY_BONE") == (
-        "plain x-ray recorded within 60 days before to 30 days after the diagnosis of advanced disease "
-        "(2024-03-01); the first, plain x-ray, on 2024-02-20")
+        "plain x-ray on 2024-02-20, within 60 days before to 30 days after the diagnosis of advanced disease "
+        "(2024-03-01)")
+    assert _reason(run, "1.1.1", "PET_MONITOR_THEN_DIED") == (
+        "CT on 2024-03-06, within 60 days before to 30 days after the diagnosis of advanced disease (2024-03-01)")
     assert _reason(run, "1.1.1", "NOTHING_DIED_D29") == (
         "died on 2024-03-30, before the window closed on 2024-03-31, without the care recorded")
+    assert _reason(run, "1.1.2", "CT_AND_BONE_SCAN") == (
+        "bone scan on 2024-02-27 (also CT and MRI), within 60 days before to 30 days after the diagnosis of "
+        "advanced disease (2024-03-01)")
     assert _reason(run, "1.1.8", "PET_MONITOR") == "PET-CT used to monitor response on 2024-06-29"
     assert _reason(run, "1.1.8", "PET_UNKNOWN_AND_MONITOR") == "PET-CT used to monitor response on 2024-06-29"
     assert _reason(run, "1.1.8", "PET_UNKNOWN") == (
