@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 
@@ -36,6 +36,8 @@ class DashboardData:
     field_completeness: pd.DataFrame
     rules: tuple[Rule, ...]           # the catalogue, in report order
     disclosure: dict
+    data_quality_warnings: list[str] = field(default_factory=list)  # plain-English messages, shown first
+    rules_not_judged: list[dict] = field(default_factory=list)       # {rule_id, missing_tables, table_status}
 
 
 def _none(value):
@@ -187,12 +189,49 @@ def _definitions(rules: tuple[Rule, ...]) -> str:
     return "\n".join(blocks)
 
 
+def _data_quality_banner(warnings: list[str]) -> str:
+    """The warning printed by `abc-audit run`, above everything else: figures that leave out rows
+    must not be read without knowing it."""
+    if not warnings:
+        return ""
+    items = "".join(f"<li>{html.escape(message)}</li>" for message in warnings)
+    return ('<div class="data-quality-warning" id="data-quality-warning" role="alert">'
+            "<strong>Warning: data quality.</strong> Rows of the extract were set aside by validation and the "
+            f"figures below leave them out.<ul>{items}</ul>Every row set aside, with its reason: "
+            "data_quality/quarantine.csv, in the folder of this dashboard.</div>")
+
+
+_NOT_SUPPLIED = {"absent": "the extract has no {table} table", "empty": "the {table} file in the extract is empty",
+                 "all_quarantined": "every row of the {table} table was set aside by validation"}
+
+
+def _rules_not_judged_notice(rules_not_judged: list[dict]) -> str:
+    """One sentence per set of missing tables: 'These rules could not be judged: 1.1.1 and 1.1.2
+    because the extract has no imaging table.'"""
+    if not rules_not_judged:
+        return ""
+    by_cause: dict[str, list[str]] = {}
+    for entry in rules_not_judged:
+        cause = " and ".join(_NOT_SUPPLIED[entry["table_status"][t]].format(table=t.replace("_", " "))
+                             for t in entry["missing_tables"])
+        by_cause.setdefault(cause, []).append(entry["rule_id"])
+    sentences = []
+    for cause, rule_ids in by_cause.items():
+        listed = rule_ids[0] if len(rule_ids) == 1 else ", ".join(rule_ids[:-1]) + " and " + rule_ids[-1]
+        sentences.append(f"{listed} because {cause}")
+    return ('<p class="note" id="rules-not-judged">These rules could not be judged: '
+            f"{html.escape('; '.join(sentences))}. Every case of these rules is counted as insufficient data; "
+            "an absent table is not evidence that nothing happened.</p>")
+
+
 def build_dashboard(data: DashboardData, run: dict) -> str:
     icbs = sorted(data.disclosed.loc[data.disclosed["level"] == "icb", "group"].unique())
     quarters = sorted(data.disclosed.loc[data.disclosed["period"] != "all", "period"].unique())
     d = data.disclosure
     return PAGE.substitute(
         plotlyjs=get_plotlyjs(),
+        data_quality_banner=_data_quality_banner(data.data_quality_warnings),
+        rules_not_judged=_rules_not_judged_notice(data.rules_not_judged),
         subtitle=html.escape(f"{run['guideline']} (version {run['guideline_version']}) · extract folder …/{run['extract']}"),
         disclosure_note=html.escape(
             f"Small numbers are protected: counts from {d['suppress_min']} to {d['suppress_max']} are shown as * "

@@ -115,6 +115,21 @@ def _execute(job_name: str, resources: dict):
         run_lock.release(work_dir)
 
 
+def _print_data_quality(database: str, output: Path) -> list:
+    """The data-quality summary and, when there is one, the WARNING block, from the run's database
+    (the `data_quality_summary` asset judged the warnings inside the graph); returns the warnings."""
+    import duckdb
+
+    from pipelines.data_quality_summary import format_summary, format_warning_block, read_summary
+
+    with duckdb.connect(database, read_only=True) as con:
+        summary = read_summary(con)
+    print(format_summary(summary))
+    if summary.warnings:
+        print(format_warning_block(summary.warnings, output), flush=True)
+    return summary.warnings
+
+
 def run(args: argparse.Namespace) -> int:
     resources = _resources(args, args.output)
     if resources is None:
@@ -132,6 +147,7 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return code
     output = resources["audit"].output_path
+    _print_data_quality(resources["duckdb"].path, output)  # before the rules, so that it is read first
     print(_summary(output))
     print(f"abc-audit: finished in {time.monotonic() - started:.1f}s")
     print(f"abc-audit: dashboard: {output / 'dashboard.html'}")
@@ -141,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
 def validate(args: argparse.Namespace) -> int:
     import duckdb
 
+    from pipelines.data_quality_summary import validate_ending
     from pipelines.reports.files import write_validation_report
 
     resources = _resources(args, args.report)
@@ -161,19 +178,8 @@ def validate(args: argparse.Namespace) -> int:
         return code
     with duckdb.connect(resources["duckdb"].path, read_only=True) as con:
         write_validation_report(con, report / "data_quality")
-        tables = con.execute("""select table_name, rows_read, rows_accepted, rows_quarantined
-            from bookkeeping.row_reconciliation order by table_name""").fetchall()
-        reasons = con.execute("""select table_name, reason, count(distinct coalesce(source_row, -source_line)) as rows
-            from validated.quarantine
-            where action = 'row_quarantined' group by all order by rows desc, table_name, reason limit 10""").fetchall()
-    print(f"  {'table':20} {'read':>8} {'accepted':>9} {'quarantined':>12}")
-    for table, read, accepted, quarantined in tables:
-        print(f"  {table:20} {read:>8} {accepted:>9} {quarantined:>12}")
-    if reasons:
-        print("  most frequent reasons for quarantine:")
-        for table, reason, rows in reasons:
-            print(f"    {rows:>6}  {table}: {reason}")
-    print(f"abc-audit: the extract can be audited; report: {report / 'data_quality'}")
+    warnings = _print_data_quality(resources["duckdb"].path, report)
+    print(validate_ending(warnings, report))
     return EXIT_OK
 
 

@@ -11,6 +11,9 @@ from typing import Any
 import yaml
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.yaml")
+# Shares of a table's rows (0 to 1); the optional one may be null (the check is off).
+SHARE_KEYS = {"validation.warn_quarantined_share", "validation.refuse_quarantined_share"}
+OPTIONAL_SHARE_KEYS = {"validation.refuse_quarantined_share"}
 
 
 class ConfigError(ValueError):
@@ -90,6 +93,13 @@ def _check_scalar(where: str, default: Any, value: Any) -> Any:
         return date if isinstance(date, str) else date.isoformat()
     if where == "run.latest_valid_date":
         return _iso_date(where, value, "today")
+    if where in SHARE_KEYS:
+        if value is None and where in OPTIONAL_SHARE_KEYS:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ConfigError(f"'{where}' must be a share between 0 and 1"
+                              f"{' or null' if where in OPTIONAL_SHARE_KEYS else ''}, got {value!r}")
+        return value
     if isinstance(default, bool) or isinstance(value, bool):
         if type(value) is not type(default):
             raise ConfigError(f"'{where}' must be {type(default).__name__}, got {value!r}")

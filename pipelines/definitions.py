@@ -8,6 +8,7 @@ import os
 import dagster as dg
 
 from pipelines.automation import inbox_sensor, quarterly_job, quarterly_schedule
+from pipelines.data_quality_summary import data_quality_summary
 from pipelines.ingest.assets import raw_assets
 from pipelines.measures.assets import (descriptive_figures, disclosed_measures, field_completeness, measures,
                                        quarter_measures)
@@ -21,7 +22,7 @@ from sample_data import SAMPLE_DATA_DIR
 
 STAGES = {
     "ingest": raw_assets,
-    "validate": validated_assets,
+    "validate": [*validated_assets, data_quality_summary],
     "timeline": timeline_assets,
     "rules": [rule_catalogue, *rule_assets, case_outcomes],
     "measures": [measures, descriptive_figures, disclosed_measures, field_completeness],

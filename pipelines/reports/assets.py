@@ -8,6 +8,7 @@ from collections import defaultdict
 import dagster as dg
 
 from dashboards.report import DashboardData, build_dashboard
+from pipelines.data_quality_summary import rules_not_judged, stored_warnings
 from pipelines.reports import files
 from pipelines.reports.measure_reports import build_measure_reports, write_measure_reports
 from pipelines.reports.manifest import build_manifest, write_manifest
@@ -46,7 +47,7 @@ def quality_files(context: dg.AssetExecutionContext, audit: AuditSettings, duckd
 
 
 @dg.asset(group_name="reports",
-          deps=["measures", "disclosed_measures", "descriptive_figures", "field_completeness"],
+          deps=["measures", "disclosed_measures", "descriptive_figures", "field_completeness", "data_quality_summary"],
           kinds={"plotly", "html"},
           description="dashboard.html: data completeness, scorecard with ICB and period filters, funnel plot and "
                       "trend per measure, descriptive figures, rule definitions; self-contained and offline.")
@@ -59,7 +60,9 @@ def dashboard(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: A
                                  from measures.measures""").df(),
             descriptive=con.execute("select * from measures.descriptive_figures").df(),
             field_completeness=con.execute("select * from measures.field_completeness").df(),
-            rules=audit.rules.rules, disclosure=audit.config.section("disclosure"))
+            rules=audit.rules.rules, disclosure=audit.config.section("disclosure"),
+            data_quality_warnings=[w.message for w in stored_warnings(con)],
+            rules_not_judged=rules_not_judged(con, audit.rules.audited_rules))
     page = build_dashboard(data, {"guideline": audit.rules.guideline,
                                   "guideline_version": audit.rules.guideline_version,
                                   "extract": "/".join(audit.input_path.parts[-2:])})
@@ -77,7 +80,8 @@ def _stage_timings(context: dg.AssetExecutionContext, group_of: dict[str, str]) 
     return {stage: round(seconds, 2) for stage, seconds in sorted(timings.items())}
 
 
-@dg.asset(group_name="reports", deps=[audit_tables, quality_files, dashboard, "quarterly_report"], kinds={"json"},
+@dg.asset(group_name="reports", deps=[audit_tables, quality_files, dashboard, "quarterly_report", "data_quality_summary"],
+          kinds={"json"},
           description="run_manifest.json, then the staged outputs replace OUT_DIR in one move.")
 def published_audit(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
     folder = audit.staging_path(context.run_id)

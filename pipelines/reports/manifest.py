@@ -10,6 +10,7 @@ import duckdb
 
 from audit_rules.catalogue import Catalogue
 from pipelines.config import AuditConfig
+from pipelines.data_quality_summary import rules_not_judged, stored_warnings
 
 
 def software_version() -> str:
@@ -50,6 +51,10 @@ def build_manifest(con, config: AuditConfig, catalogue: Catalogue, input_dir: Pa
                     "follow_up_end": follow_up_end.isoformat() if follow_up_end else None,
                     "follow_up_end_basis": follow_up_basis},
         "row_reconciliation": reconciliation,
+        # the same warnings as the terminal and the top of the dashboard (outputs.md "The command")
+        "data_quality_warnings": [w.as_manifest() for w in stored_warnings(con)],
+        # rules whose every unit is insufficient_data because a table they need was not supplied
+        "rules_not_judged": rules_not_judged(con, catalogue.audited_rules),
         "cohort": {"patients_accepted": cohort[0], "patients_in_cohort": cohort[1],
                    "patients_without_metastatic_diagnosis": cohort[0] - cohort[1]},
         "outcomes": outcomes,
