@@ -24,6 +24,7 @@ SQL_MODELS = {
     "ovarian_suppression": "GnRH agonist courses and ovarian ablation or oophorectomy.",
     "anthracycline_suitability": "When each patient became unsuitable for anthracyclines (prior anthracycline "
                                  "regimen ended, or a contraindicated / not suitable decision).",
+    "docetaxel_suitability": "When docetaxel was first recorded as contraindicated (1.3.10, 1.3.11).",
     "chemotherapy_lines_after_anthracycline_unsuitability": "Palliative chemotherapy lines starting after "
                                  "unsuitability for anthracyclines, numbered from that point (1.3.10).",
     "imaging_scans": "Imaging results with stable scan ids and the modality's clinical name.",

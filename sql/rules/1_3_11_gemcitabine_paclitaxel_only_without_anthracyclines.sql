@@ -1,61 +1,59 @@
 -- CG81 1.3.11 (TA116): gemcitabine + paclitaxel only when docetaxel monotherapy or docetaxel +
 -- capecitabine would also be appropriate, i.e. for a patient not suitable for anthracyclines and
--- not contraindicated for docetaxel. Unit: palliative regimen containing both drugs.
+-- not contraindicated for docetaxel (timeline.docetaxel_suitability, the definition 1.3.10 reads).
+-- Unit: palliative line containing both drugs; two same-day regimens (gemcitabine in one,
+-- paclitaxel in the other) are one gemcitabine + paclitaxel line (measures.md "Line of therapy").
 with gemcitabine_paclitaxel as (
-    select r.*
-    from timeline.regimens r
-    where r.is_palliative
-      and list_has_all(r.chemotherapy_drugs, ['gemcitabine', 'paclitaxel'])
+    select l.*
+    from timeline.lines_of_therapy l
+    where list_has_all(l.chemotherapy_drugs, ['gemcitabine', 'paclitaxel'])
 ),
 
--- a contraindication is a fact about the patient (an allergy, say), so it counts from any date,
--- like anthracycline unsuitability, not only from index - 30 days as exceptions do
-docetaxel_contraindications as (
-    select g.patient_id, g.regimen_id,
-        min(d.decision_date) as docetaxel_contraindicated_on
+judged as (
+    select
+        g.*,
+        t.not_suitable_for_anthracycline_from,
+        t.not_suitable_for_anthracycline_basis,
+        -- a contraindication recorded up to $docetaxel_decision_days_after_start days after the start
+        case when t.docetaxel_contraindicated_from <= g.start_date + $docetaxel_decision_days_after_start
+            then t.docetaxel_contraindicated_from end as docetaxel_contraindicated_on,
+        'gemcitabine + paclitaxel line started ' || strftime(g.start_date, '%Y-%m-%d') || ' ('
+            || array_to_string(g.drugs, ', ') || ')' as line_text
     from gemcitabine_paclitaxel g
-        join validated.treatment_decisions d using (patient_id)
-    where d.treatment = 'docetaxel' and d.decision = 'contraindicated'
-      and d.decision_date <= g.start_date + $docetaxel_decision_days_after_start
-    group by g.patient_id, g.regimen_id
+        join timeline.patient_timeline t using (patient_id)
 ),
 
 final as (
     select
-        g.patient_id,
-        g.regimen_id as unit_id,
-        g.start_date as unit_date,
-        g.provider_code,
-        null as exclusion_reason,
-        null as population_unknown_reason,
-        coalesce(t.not_suitable_for_anthracycline_from <= g.start_date, false)
-            and d.docetaxel_contraindicated_on is null as numerator_met,
-        null as numerator_unknown_reason,
-        'not suitable for anthracyclines from ' || strftime(t.not_suitable_for_anthracycline_from, '%Y-%m-%d')
-            || ' (' || t.not_suitable_for_anthracycline_basis || ')' as adherent_reason,
+        patient_id,
+        regimen_id as unit_id,
+        start_date as unit_date,
+        provider_code,
+        coalesce(not_suitable_for_anthracycline_from <= start_date, false)
+            and docetaxel_contraindicated_on is null as numerator_met,
+        'not_suitable_for_anthracyclines: ' || line_text || ' after the patient became unsuitable for anthracyclines ('
+            || not_suitable_for_anthracycline_basis || '), with no docetaxel contraindication recorded'
+            as adherent_reason,
         case
-            when d.docetaxel_contraindicated_on is not null
-                then 'docetaxel contraindicated (decision on ' || strftime(d.docetaxel_contraindicated_on, '%Y-%m-%d')
-                     || '), so gemcitabine + paclitaxel is not an option'
-            when t.not_suitable_for_anthracycline_from is null
-                then 'gemcitabine + paclitaxel started ' || strftime(g.start_date, '%Y-%m-%d')
-                     || ' with no prior anthracycline and no anthracycline contraindication'
-            else 'gemcitabine + paclitaxel started ' || strftime(g.start_date, '%Y-%m-%d')
-                 || ', before unsuitability for anthracyclines (' || t.not_suitable_for_anthracycline_basis || ')'
+            when docetaxel_contraindicated_on is not null
+                then 'docetaxel_contraindicated: ' || line_text || ': docetaxel was recorded as contraindicated on '
+                     || strftime(docetaxel_contraindicated_on, '%Y-%m-%d')
+                     || ', so docetaxel would not also be appropriate and gemcitabine + paclitaxel is not an option'
+            when not_suitable_for_anthracycline_from is null
+                then 'anthracyclines_not_ruled_out: ' || line_text
+                     || ' with no earlier anthracycline and no anthracycline contraindication recorded'
+            else 'anthracyclines_not_ruled_out: ' || line_text
+                 || ', before the patient became unsuitable for anthracyclines (' || not_suitable_for_anthracycline_basis || ')'
         end as non_adherent_reason,
-        []::varchar[] as exception_treatments,
-        null::date as exception_window_end,
-        null::date as window_end,
         {
-            'regimen_start_date': g.start_date,
-            'drugs': g.drugs,
-            'not_suitable_for_anthracycline_from': t.not_suitable_for_anthracycline_from,
-            'basis': t.not_suitable_for_anthracycline_basis,
-            'docetaxel_contraindicated_on': d.docetaxel_contraindicated_on
+            'regimen_start_date': start_date,
+            'regimen_ids': regimen_ids,
+            'drugs': drugs,
+            'not_suitable_for_anthracycline_from': not_suitable_for_anthracycline_from,
+            'basis': not_suitable_for_anthracycline_basis,
+            'docetaxel_contraindicated_on': docetaxel_contraindicated_on
         } as evidence
-    from gemcitabine_paclitaxel g
-        join timeline.patient_timeline t using (patient_id)
-        left join docetaxel_contraindications d using (patient_id, regimen_id)
+    from judged
 )
 
 select * from final

@@ -11,14 +11,16 @@ with cohort as (
 
 anthracycline_regimens as (
     select patient_id, end_date as basis_date, end_date + 1 as lines_counted_from,
-        'anthracycline regimen ' || regimen_id || ' (' || array_to_string(drugs, ', ') || ') ended' as basis
+        'an anthracycline-containing regimen started ' || strftime(start_date, '%Y-%m-%d') || ' ('
+            || array_to_string(drugs, ', ') || ') ended' as basis
     from timeline.regimens
     where has_anthracycline and end_date is not null
 ),
 
 anthracycline_decisions as (
     select patient_id, decision_date as basis_date, decision_date as lines_counted_from,
-        'anthracycline ' || decision || ' decision' as basis
+        case decision when 'contraindicated' then 'anthracyclines recorded as contraindicated'
+            else 'recorded as not suitable for anthracyclines' end as basis
     from validated.treatment_decisions
     where treatment = 'anthracycline' and decision in ('contraindicated', 'not_suitable')
 ),

@@ -1,7 +1,8 @@
 -- 1.3.10's lines: the palliative chemotherapy lines (timeline.lines_of_therapy) that start after
 -- the patient became unsuitable for anthracyclines (timeline.anthracycline_suitability: from the
 -- day after an anthracycline regimen ended, or from the day of a decision), numbered 1, 2, 3...
--- by start from that point, whatever lines came before it.
+-- by start from that point, whatever lines came before it. A line is the same-day-grouped line
+-- (regimen_id "R1+R2" for two regimens started the same day).
 with unsuitability as (
     select * from timeline.anthracycline_suitability
 ),
@@ -15,6 +16,7 @@ final as (
         l.patient_id,
         row_number() over (partition by l.patient_id order by l.start_date, l.regimen_id) as sequence_number,
         l.regimen_id,
+        l.regimen_ids,
         l.start_date,
         l.end_date,
         l.line_number,

@@ -1,6 +1,6 @@
 -- One row per cohort patient: what the patient-level rules need, assembled once from the models
 -- above (index, disease and receptors at index, prior therapy, first line, first endocrine line,
--- anthracycline suitability).
+-- anthracycline and docetaxel suitability).
 with cohort as (
     select * from timeline.patient_cohort
 ),
@@ -23,6 +23,10 @@ first_line as (
 
 anthracycline as (
     select * from timeline.anthracycline_suitability
+),
+
+docetaxel as (
+    select * from timeline.docetaxel_suitability
 ),
 
 first_endocrine_line as (
@@ -49,7 +53,8 @@ final as (
         e.has_aromatase_inhibitor as first_endocrine_has_aromatase_inhibitor,
         e.has_tamoxifen as first_endocrine_has_tamoxifen,
         a.not_suitable_for_anthracycline_from,
-        a.not_suitable_for_anthracycline_basis
+        a.not_suitable_for_anthracycline_basis,
+        dt.docetaxel_contraindicated_from
     from cohort c
         join disease d using (patient_id)
         join receptors r using (patient_id)
@@ -57,6 +62,7 @@ final as (
         left join first_line f using (patient_id)
         left join first_endocrine_line e using (patient_id)
         left join anthracycline a using (patient_id)
+        left join docetaxel dt using (patient_id)
 )
 
 select * from final order by patient_id
