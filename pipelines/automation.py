@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -46,14 +47,18 @@ def delivery(extract: Path) -> str:
     return f"{extract.name}@{(extract / READY_MARKER).stat().st_mtime_ns}"
 
 
-def inbox_sensor(job: dg.UnresolvedAssetJobDefinition, settings: AuditSettings) -> dg.SensorDefinition:
-    """`settings` gives the output folder and configuration of the runs (the definitions' own)."""
+def inbox_sensor(job: dg.UnresolvedAssetJobDefinition,
+                 settings: AuditSettings | Callable[[], AuditSettings]) -> dg.SensorDefinition:
+    """`settings` gives the output folder and configuration of the runs (the definitions' own); a
+    function giving them is called at each evaluation, so that defining the sensor reads nothing."""
+    settings_now = (lambda: settings) if isinstance(settings, AuditSettings) else settings
 
     @dg.sensor(name="extract_inbox", job=job, minimum_interval_seconds=60,
                description="Audits each new extract folder in $ABC_AUDIT_INBOX (default inbox/) once it holds "
                            "a READY marker; one at a time, oldest name first.")
     def extract_inbox(context: dg.SensorEvaluationContext):
         inbox = Path(os.environ.get("ABC_AUDIT_INBOX", "inbox"))
+        settings = settings_now()
         audited = set(json.loads(context.cursor)) if context.cursor else set()
         waiting = [p for p in ready_extracts(inbox) if delivery(p) not in audited]
         if not waiting:

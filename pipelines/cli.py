@@ -40,7 +40,8 @@ def _failure_reason(result) -> tuple[int, str]:
         data = event.step_failure_data
         if data.user_failure_data and data.user_failure_data.description:
             description = data.user_failure_data.description
-            code = EXIT_REFUSED if description.startswith("Extract refused") else EXIT_FAILED
+            # an ingest refusal ("extract refused: ...") or one at validation ("Extract refused at ...")
+            code = EXIT_REFUSED if description.lower().startswith("extract refused") else EXIT_FAILED
             return code, description
         # The exception's own first line ("Binder Error: ..."): DuckDB follows it with the query and
         # a caret line pointing into it, which say nothing on their own.
@@ -67,13 +68,37 @@ def _summary(output_dir: Path) -> str:
 
 def _resources(args: argparse.Namespace, output: str) -> dict | None:
     from pipelines.config import ConfigError
-    from pipelines.definitions import default_resources
+    from pipelines.resources import default_resources
 
     try:
-        return default_resources(args.input, output, args.config)
+        resources = default_resources(args.input, output, args.config)
+        # Read and checked now (the resources themselves read it only when first used), so that a
+        # bad file or ABC_AUDIT_CONFIG is refused in one line before the run starts.
+        resources["audit"].config
+        resources["duckdb"].limits
+        return resources
     except (ConfigError, ValueError) as error:
         print(f"abc-audit: configuration refused: {error}", file=sys.stderr)
         return None
+
+
+def _refuse_malformed_extract(args: argparse.Namespace) -> int | None:
+    """The preflight (pipelines/ingest/preflight.py): a structural fault of the extract refuses it in
+    a second, before Dagster and Great Expectations are imported. Returns the exit status if refused."""
+    import os
+
+    from pipelines.ingest.preflight import check_extract
+    from pipelines.ingest.structure import REFUSED, ExtractRefused
+    from sample_data import SAMPLE_DATA_DIR
+
+    # the input `default_resources` will audit: the argument, ABC_AUDIT_INPUT, or the bundled sample
+    input_dir = Path(args.input or os.environ.get("ABC_AUDIT_INPUT", str(SAMPLE_DATA_DIR)))
+    try:
+        check_extract(input_dir)
+    except ExtractRefused as error:
+        print(f"abc-audit: {REFUSED}: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    return None
 
 
 def _execute(job_name: str, resources: dict):
@@ -199,6 +224,21 @@ def _format_rule(rule) -> str:
     return "\n".join(lines)
 
 
+def _rule_suggestions(catalogue, rule_id: str) -> str:
+    """`; did you mean 1.3.4a or 1.3.4b?` for a rule id that several catalogue ids extend (or, failing
+    that, that is close to one), in any case: the guideline numbers some recommendations in parts."""
+    import difflib
+
+    ids = [rule.id for rule in catalogue.rules]
+    wanted = rule_id.strip().lower()
+    similar = ([i for i in ids if i.lower().startswith(wanted)] if wanted else []) or \
+        difflib.get_close_matches(rule_id, ids, n=3, cutoff=0.75)
+    if not similar:
+        return "; `abc-audit rules` lists the rule ids"
+    return "; did you mean " + (" or ".join(similar) if len(similar) <= 2
+                                else ", ".join(similar[:-1]) + " or " + similar[-1]) + "?"
+
+
 def rules(args: argparse.Namespace) -> int:
     from audit_rules.catalogue import load_catalogue
 
@@ -207,7 +247,7 @@ def rules(args: argparse.Namespace) -> int:
         try:
             rule = catalogue.rule(args.rule_id)
         except KeyError as error:
-            print(f"abc-audit: {error.args[0]}", file=sys.stderr)
+            print(f"abc-audit: {error.args[0]}{_rule_suggestions(catalogue, args.rule_id)}", file=sys.stderr)
             return EXIT_FAILED
         print(_format_rule(rule))
         return EXIT_OK
@@ -225,7 +265,7 @@ def diff(args: argparse.Namespace) -> int:
     except NotAnAuditOutput as error:
         print(f"abc-audit: refused: {error}", file=sys.stderr)
         return EXIT_REFUSED
-    print(f"abc-audit: {args.old} -> {args.new}, adherence over the whole period (national)")
+    print(f"abc-audit: before: {args.old}; after: {args.new} (adherence over the whole period)")
     print(format_comparison(comparison))
     if args.report:
         print(f"abc-audit: per-provider changes and the changed cases: {Path(args.report)}")
@@ -267,8 +307,12 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
-    if getattr(args, "action", None) == "show" and not args.rule_id:
+    if getattr(args, "action", None) == "show" and not args.rule_id:  # a usage error: exit status 2
         build_parser().error("rules show needs a rule id, e.g. abc-audit rules show 1.5.16")
+    if args.command in ("run", "validate"):
+        refused = _refuse_malformed_extract(args)
+        if refused is not None:
+            return refused
     return args.handler(args)
 
 

@@ -3,8 +3,6 @@
 Data flows one way: ingest -> validate -> timeline -> rules -> measures -> reports.
 `abc-audit run`, the schedule and the Dagster UI (`make dev`) all run this same graph.
 """
-import os
-
 import dagster as dg
 
 from pipelines.automation import inbox_sensor, quarterly_job, quarterly_schedule
@@ -14,11 +12,10 @@ from pipelines.measures.assets import (descriptive_figures, disclosed_measures, 
                                        quarter_measures)
 from pipelines.reports.assets import report_assets
 from pipelines.reports.quarterly import quarterly_report
-from pipelines.resources import AuditDatabase, AuditSettings, work_dir_for
+from pipelines.resources import default_resources  # noqa: F401  (the CLI's and the tests' too)
 from pipelines.rules.assets import case_outcomes, quarter_case_outcomes, rule_assets, rule_catalogue
 from pipelines.timeline.assets import timeline_assets
 from pipelines.validate.assets import validated_assets
-from sample_data import SAMPLE_DATA_DIR
 
 STAGES = {
     "ingest": raw_assets,
@@ -46,20 +43,10 @@ quarterly_audit = quarterly_job(dg.AssetSelection.assets(*ALL_ASSETS, *QUARTERLY
 quarterly_audit_schedule = quarterly_schedule(quarterly_audit)
 
 
-def default_resources(input_dir: str | None = None, output_dir: str | None = None,
-                      config_file: str | None = None) -> dict:
-    """Resources for the UI and the schedule, from ABC_AUDIT_* environment variables or defaults."""
-    input_dir = input_dir or os.environ.get("ABC_AUDIT_INPUT", str(SAMPLE_DATA_DIR))
-    output_dir = output_dir or os.environ.get("ABC_AUDIT_OUTPUT", "out")
-    config_file = config_file or os.environ.get("ABC_AUDIT_CONFIG") or None
-    settings = AuditSettings(input_dir=input_dir, output_dir=output_dir, config_file=config_file)
-    run = settings.config.section("run")
-    database = AuditDatabase(path=str(work_dir_for(output_dir) / "audit.duckdb"),
-                             memory_limit=run["duckdb_memory_limit"], threads=run["duckdb_threads"])
-    return {"audit": settings, "duckdb": database}
-
-
-extract_inbox = inbox_sensor(audit_job, default_resources()["audit"])
+# Importing this module reads no configuration (a bad ABC_AUDIT_CONFIG must not stop `abc-audit validate
+# --config good.yaml`, which builds resources of its own): the resources read the configuration file
+# when a run first uses them, and the sensor takes its settings from the environment when it runs.
+extract_inbox = inbox_sensor(audit_job, lambda: default_resources()["audit"])
 
 defs = dg.Definitions(
     assets=[*ALL_ASSETS, *QUARTERLY_ASSETS],

@@ -68,13 +68,32 @@ def _method(manifest: dict, section: str):
     return value.get("values") if section == "configuration" and isinstance(value, dict) else value
 
 
+def _differing_keys(old, new, prefix: str = "") -> list[str]:
+    """The dotted keys whose values differ between two configurations (`rules.1.5.16.dose_gy`), in
+    order: a key present in only one of them differs too, down to its leaves."""
+    if isinstance(old, dict) and new is None or isinstance(new, dict) and old is None:
+        old, new = old or {}, new or {}
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return [prefix.rstrip(".")] if old != new and prefix else []
+    keys = []
+    for key in sorted(set(old) | set(new), key=str):
+        keys += _differing_keys(old.get(key), new.get(key), f"{prefix}{key}.")
+    return keys
+
+
 def _provenance_differences(old: Path, new: Path) -> list[str]:
     manifests = [_read_manifest(folder) for folder in (old, new)]
     if None in manifests:
         return ["a run_manifest.json is missing, so versions and configuration cannot be compared"]
     old_manifest, new_manifest = manifests
-    differences = [f"{section} differs between the runs" for section in COMPARED_PROVENANCE
-                   if _method(old_manifest, section) != _method(new_manifest, section)]
+    differences = []
+    for section in COMPARED_PROVENANCE:
+        old_value, new_value = _method(old_manifest, section), _method(new_manifest, section)
+        if old_value == new_value:
+            continue
+        keys = _differing_keys(old_value, new_value) if section == "configuration" else []
+        differences.append(f"configuration differs: {', '.join(keys)}" if keys
+                           else f"{section} differs between the runs")
     old_end, new_end = ((m.get("extract") or {}).get("follow_up_end") for m in manifests)
     if old_end != new_end:
         differences.append(f"the end of follow-up moved from {old_end} to {new_end}: cases pending "
@@ -122,9 +141,11 @@ def _percent(value) -> str:
 
 
 def format_comparison(comparison: RunComparison) -> str:
-    """The national figures per rule, as a table for the terminal."""
+    """The national figures per rule, as a table for the terminal. Adherence is `before` and `after`,
+    so that `new` means new cases only (a folder is often named `new` too)."""
     national = comparison.adherence_changes[comparison.adherence_changes["level"] == "national"]
-    lines = [f"  {'rule':8} {'old':>7} {'new':>7} {'change':>8} {'new':>6} {'resolved':>9} {'changed':>8} "
+    lines = [f"  {'':8} {'national adherence':>24} {'cases':>34}",
+             f"  {'rule':8} {'before':>7} {'after':>7} {'change':>8} {'new':>6} {'resolved':>9} {'changed':>8} "
              f"{'removed':>8}"]
     for row in national.itertuples(index=False):
         change = "n/a" if pd.isna(row.change_percentage_points) else f"{row.change_percentage_points:+.1f}pp"

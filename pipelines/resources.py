@@ -1,6 +1,7 @@
 """Resources injected into every asset: where the audit reads and writes, and the DuckDB database."""
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -15,6 +16,7 @@ from pipelines.config import AuditConfig, ConfigError, load_config
 from pipelines.reports.publish import recover_interrupted_publish
 from pipelines.sql_runner import load_macros
 from pipelines.timeline.drug_names import load_drug_value_set
+from sample_data import SAMPLE_DATA_DIR
 
 
 def work_dir_for(output_dir: str | Path) -> Path:
@@ -74,20 +76,32 @@ class AuditSettings(dg.ConfigurableResource):
 
 
 class AuditDatabase(dg.ConfigurableResource):
-    """The embedded DuckDB file. One writer at a time: the audit job runs in process."""
+    """The embedded DuckDB file. One writer at a time: the audit job runs in process.
+
+    `memory_limit` and `threads` left unset are the configuration file's (`run.duckdb_*`), read when
+    the database is first opened: building the resource reads no file, so that importing the
+    definitions never stops on a bad configuration (the run that uses it does, with its message)."""
 
     path: str
-    memory_limit: str = "2GB"
-    threads: int = 2
+    memory_limit: str | None = None
+    threads: int | None = None
+    config_file: str | None = None
+
+    @cached_property
+    def limits(self) -> tuple[str, int]:
+        run = load_config(self.config_file).section("run") if self.memory_limit is None or self.threads is None else {}
+        return (self.memory_limit or run["duckdb_memory_limit"],
+                self.threads if self.threads is not None else run["duckdb_threads"])
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        memory_limit, threads = self.limits
         con = duckdb.connect(
             self.path,
             config={
-                "memory_limit": self.memory_limit,
-                "threads": self.threads,
+                "memory_limit": memory_limit,
+                "threads": threads,
                 "preserve_insertion_order": True,
             },
         )
@@ -96,3 +110,16 @@ class AuditDatabase(dg.ConfigurableResource):
             yield con
         finally:
             con.close()
+
+
+def default_resources(input_dir: str | None = None, output_dir: str | None = None,
+                      config_file: str | None = None) -> dict:
+    """Resources for the UI, the schedule and the CLI: the arguments, else the ABC_AUDIT_* environment
+    variables, else the bundled sample, `out` and the bundled configuration. Nothing is read from
+    the configuration file here: `AuditSettings.config` reads and checks it when first used."""
+    input_dir = input_dir or os.environ.get("ABC_AUDIT_INPUT", str(SAMPLE_DATA_DIR))
+    output_dir = output_dir or os.environ.get("ABC_AUDIT_OUTPUT", "out")
+    config_file = config_file or os.environ.get("ABC_AUDIT_CONFIG") or None
+    settings = AuditSettings(input_dir=input_dir, output_dir=output_dir, config_file=config_file)
+    database = AuditDatabase(path=str(work_dir_for(output_dir) / "audit.duckdb"), config_file=config_file)
+    return {"audit": settings, "duckdb": database}

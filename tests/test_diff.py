@@ -88,6 +88,11 @@ def test_cli_prints_the_national_table_and_refuses_a_folder_that_is_not_an_outpu
     assert completed.returncode == 0, completed.stderr
     qs12_5 = next(line for line in completed.stdout.splitlines() if line.strip().startswith("QS12-5"))
     assert qs12_5.split()[1:4] == ["50.0%", "50.0%", "+0.0pp"]
+    # The folders are named old and new: `new` is said once, for new cases, never for the new run.
+    header = completed.stdout.split("QS12-5")[0]
+    assert header.startswith(f"abc-audit: before: {old}; after: {new} ")
+    assert header.replace(str(new), "").count("new") == 1, header
+    assert "before" in header and "after" in header
 
     (tmp_path / "empty").mkdir()
     refused = subprocess.run([sys.executable, "-m", "pipelines.cli", "diff", str(old), str(tmp_path / "empty")],
@@ -104,11 +109,14 @@ def test_a_change_of_method_or_follow_up_is_reported_beside_the_figures(two_runs
     edited = tmp_path / "new"
     shutil.copytree(new, edited)
     manifest = json.loads((edited / "run_manifest.json").read_text(encoding="utf-8"))
-    manifest["configuration"]["values"]["targets"]["compliance"] = 0.5
+    values = manifest["configuration"]["values"]
+    values["targets"]["compliance"] = 0.5
+    values["rules"]["1.5.16"] = {"dose_gy": 10}  # a rule override the old run did not have
+    values["timeline"]["follow_up_end"] = "2031-03-31"
     manifest["extract"]["follow_up_end"] = "2031-03-31"
     (edited / "run_manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     notes = compare_runs(old, edited).provenance_differences
-    assert notes == ["configuration differs between the runs",
+    assert notes == ["configuration differs: rules.1.5.16.dose_gy, targets.compliance, timeline.follow_up_end",
                      "the end of follow-up moved from 2030-12-31 to 2031-03-31: cases pending "
                      "(follow_up_incomplete) before may be judged now"]
 

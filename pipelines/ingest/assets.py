@@ -5,16 +5,16 @@ import dagster as dg
 from pipelines.bookkeeping import record_input_file
 from pipelines.ingest.contract import Table, load_contract
 from pipelines.ingest.files import (record_ignored_files, refuse_identifiers_in_file_names, scan_extract_folder,
-                                    table_file, warn_ignored_files)
-from pipelines.ingest.privacy import (refuse_identifier_columns, refuse_identifier_values,
-                                      refuse_identifiers_in_unreadable_lines)
-from pipelines.ingest.reader import ExtractRefused, load_raw_table
+                                    table_file, warn_empty_and_misnamed_tables, warn_ignored_files)
+from pipelines.ingest.privacy import refuse_identifier_values, refuse_identifiers_in_unreadable_lines
+from pipelines.ingest.reader import load_raw_table
+from pipelines.ingest.structure import REFUSED, ExtractRefused
 from pipelines.resources import AuditDatabase, AuditSettings
 
 
 def refuse(reason: str) -> dg.Failure:
     """A refused extract: the run stops with this one-line reason and publishes nothing."""
-    return dg.Failure(description=f"Extract refused: {reason}", metadata={"refused": reason},
+    return dg.Failure(description=f"{REFUSED}: {reason}", metadata={"refused": reason},
                       allow_retries=False)
 
 
@@ -31,9 +31,10 @@ def build_raw_asset(table: Table) -> dg.AssetsDefinition:
                 # The folder is listed once, by the one table every extract has.
                 if table.name == "patients":
                     refuse_identifiers_in_file_names(con, folder.ignored)
-                path = table_file(folder, audit.input_path, table.name)
+                # The header checks (identifier-like column names among them) run in the reader,
+                # the same as `abc-audit`'s preflight (pipelines/ingest/preflight.py).
+                path = table_file(folder, audit.input_path, table, list(contract.tables))
                 loaded = load_raw_table(con, table, path)
-                refuse_identifier_columns(contract, table.name, list(loaded.ignored_columns))
                 refuse_identifier_values(con, contract, table.name, table.column_names, list(loaded.ignored_columns))
                 refuse_identifiers_in_unreadable_lines(con, table.name)
             except ExtractRefused as error:
@@ -43,6 +44,7 @@ def build_raw_asset(table: Table) -> dg.AssetsDefinition:
             if table.name == "patients":
                 record_ignored_files(con, folder.ignored)
                 warn_ignored_files(folder.ignored, context.log)
+                warn_empty_and_misnamed_tables(folder, list(contract.tables), context.log)
         metadata = {
             "file": loaded.file_name or "(absent: optional table)",
             "rows_read": loaded.rows_read,

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from pipelines.ingest.contract import Table
 from pipelines.ingest.privacy import VALUE_CHECKS
-from pipelines.ingest.reader import ExtractRefused
+from pipelines.ingest.structure import ExtractRefused, close_table, is_empty_file, missing_table_message, rename_advice
 
 TABLE_EXTENSIONS = (".csv", ".parquet")
 # The inbox's delivery marker (pipelines/automation.py READY_MARKER) belongs to the extract's
@@ -29,6 +30,9 @@ WARNING_NAMES = 10  # names on the warning line; the bookkeeping lists them all
 class ExtractFolder:
     tables: dict[str, Path]  # contract table -> its file (tables without a file are absent)
     ignored: tuple[str, ...]  # other entries, printable (folders end in `/`)
+    # contract table -> its file when that is empty (zero bytes, or a byte-order mark alone): an
+    # optional table is then absent (data-contract.md, "Conventions"), a required one refused
+    empty: dict[str, Path] = field(default_factory=dict)
 
 
 def printable_name(name: str) -> str:
@@ -69,19 +73,28 @@ def scan_extract_folder(input_dir: Path, table_names: list[str]) -> ExtractFolde
     for table, paths in candidates.items():
         if len(paths) > 1:
             _refuse_ambiguous(table, paths)
-    return ExtractFolder(tables={t: paths[0] for t, paths in candidates.items()}, ignored=tuple(ignored))
+    files = {t: paths[0] for t, paths in candidates.items()}
+    empty = {t: path for t, path in files.items() if path.is_file() and is_empty_file(path)}
+    return ExtractFolder(tables={t: path for t, path in files.items() if t not in empty}, ignored=tuple(ignored),
+                         empty=empty)
 
 
-def table_file(folder: ExtractFolder, input_dir: Path, table: str) -> Path | None:
-    """The table's file, checked to be a regular file inside the extract folder."""
-    path = folder.tables.get(table)
+def table_file(folder: ExtractFolder, input_dir: Path, table: Table, table_names: list[str]) -> Path | None:
+    """The table's file, checked to be a regular file inside the extract folder; None for an absent
+    optional table. A required table without a file is refused, naming a file that looks meant to be it."""
+    if table.name in folder.empty and table.required:
+        raise ExtractRefused(f"{folder.empty[table.name].name} is empty: expected a header row and the "
+                             f"{table.name} rows; export the table again")
+    path = folder.tables.get(table.name)
     if path is None:
+        if table.required:
+            raise ExtractRefused(missing_table_message(table.name, folder.ignored, table_names))
         return None
     resolved = path.resolve()
     if input_dir.resolve() not in resolved.parents:
-        raise ExtractRefused(f"{table}: {path.name} links outside the extract folder; copy the file in instead")
+        raise ExtractRefused(f"{table.name}: {path.name} links outside the extract folder; copy the file in instead")
     if not resolved.is_file():
-        raise ExtractRefused(f"{table}: {path.name} is not a readable file")
+        raise ExtractRefused(f"{table.name}: {path.name} is not a readable file; copy the table's file in again")
     return path
 
 
@@ -110,5 +123,21 @@ def warn_ignored_files(names: tuple[str, ...], log) -> None:
     shown = ", ".join(names[:WARNING_NAMES]) + (f" and {len(names) - WARNING_NAMES} more" if len(names) > WARNING_NAMES else "")
     line = (f"{len(names)} file(s) in the extract folder are not contract tables and were ignored "
             f"(tables are <table>.csv or <table>.parquet): {shown}")
+    _warn(line, log)
+
+
+def warn_empty_and_misnamed_tables(folder: ExtractFolder, table_names: list[str], log) -> None:
+    """An empty optional table file is audited as an absent table, and an ignored file whose name is
+    close to an absent table's may be that table: each is said on one warning line."""
+    for table, path in sorted(folder.empty.items()):
+        _warn(f"{path.name} is empty (no header, no rows): the {table} table is treated as absent, so rules "
+              "that need it cannot be judged; send the file again if it should hold rows", log)
+    for name in folder.ignored:
+        table = close_table(name, table_names)
+        if table is not None and table not in folder.tables:
+            _warn(f"the {table} table is absent, but {rename_advice(name, table)} to have it audited", log)
+
+
+def _warn(line: str, log) -> None:
     log.warning(line)
     print(f"abc-audit: warning: {line}", file=sys.stderr, flush=True)

@@ -1,5 +1,8 @@
 """The privacy guard: an extract holding direct identifiers is refused before anything is audited.
 
+Column names that suggest an identifier are refused with the other header checks
+(pipelines/ingest/structure.py); this module reads the values.
+
 Messages name the table and column and count the rows; they never print a value.
 """
 from __future__ import annotations
@@ -17,14 +20,6 @@ VALUE_CHECKS = (
 # Contract columns that may hold only a year of birth; a full date there is a full date of birth.
 # Extra columns named as a year of birth (`year_of_birth`: Contract.is_year_of_birth) are checked too.
 BIRTH_YEAR_COLUMNS = {"patients": "birth_year"}
-
-
-def refuse_identifier_columns(contract: Contract, table: str, columns: list[str]) -> None:
-    flagged = [c for c in columns if contract.looks_like_identifier(c)]
-    if flagged:
-        raise ExtractRefused(
-            f"direct identifier refused: {table}.{flagged[0]} looks like a personal identifier column; "
-            "remove it from the extract")
 
 
 def refuse_identifier_values(con: duckdb.DuckDBPyConnection, contract: Contract, table: str,

@@ -6,20 +6,15 @@ the header's columns go to `raw.<table>__rejects` with their line number (never 
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from pipelines.ingest.contract import RESERVED_COLUMNS, Table, normalise_column_name
-
-SNIFF_BYTES = 1 << 16
-
-
-class ExtractRefused(Exception):
-    """The extract cannot be audited; the message is the one-line reason shown to the user."""
+from pipelines.ingest.contract import RESERVED_COLUMNS, Table, load_contract
+# ExtractRefused lives with the structural checks; ingest modules import it from here too.
+from pipelines.ingest.structure import ExtractRefused, check_header, csv_encoding, read_csv_header  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -59,57 +54,14 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _csv_encoding(path: Path) -> str:
-    head = path.read_bytes()[:SNIFF_BYTES] if path.stat().st_size < SNIFF_BYTES else _head(path)
-    if b"\x00" in head:
-        raise ExtractRefused(f"{path.name} is not a CSV text file (binary content)")
-    try:
-        head.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as error:
-        # A cut in the middle of a multi-byte character at the sniff boundary is still UTF-8.
-        if error.start >= len(head) - 3:
-            return "utf-8"
-        return "latin-1"
-
-
-def _head(path: Path) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(SNIFF_BYTES)
-
-
-def read_csv_header(path: Path, encoding: str) -> list[str]:
-    with path.open("r", encoding=encoding, newline="") as handle:
-        first_line = handle.readline().lstrip("\ufeff")  # a byte-order mark alone is an empty file
-    if not first_line.strip():
-        raise ExtractRefused(f"{path.name} is empty: expected a header row")
-    header = next(csv.reader([first_line]))
-    if len(header) == 1 and any(sep in header[0] for sep in (";", "\t", "|")):
-        raise ExtractRefused(f"{path.name} is not comma separated (found one column '{header[0][:60]}')")
-    return header
-
-
-def _normalised_columns(table: Table, header: list[str], file_name: str) -> list[str]:
-    names = [normalise_column_name(h) for h in header]
-    if any(not n for n in names):
-        raise ExtractRefused(f"{table.name}: {file_name} has an empty column name in its header")
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise ExtractRefused(f"{table.name}: {file_name} has duplicate columns {', '.join(duplicates)}")
-    missing = [c for c in table.required_columns if c not in names]
-    if missing:
-        raise ExtractRefused(f"{table.name}: required column {', '.join(missing)} missing from {file_name}")
-    return names
-
-
 def parser_rejects_table(table: str) -> str:
     """DuckDB's temporary table of the lines of a CSV file its parser could not read (with their text)."""
     return f"rejects_{table}"
 
 
 def _load_csv(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> tuple[list[str], int]:
-    encoding = _csv_encoding(path)
-    columns = _normalised_columns(table, read_csv_header(path, encoding), path.name)
+    encoding = csv_encoding(path)
+    columns = check_header(load_contract(), table, path.name, read_csv_header(path, encoding))
     # Normalised names are [a-z0-9_] only, safe inside the struct literal's quotes.
     column_types = "{" + ", ".join(f"'{raw_column_name(c)}': 'VARCHAR'" for c in columns) + "}"
     rejects = parser_rejects_table(table.name)
@@ -130,23 +82,29 @@ def _load_csv(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> tuple
 
 
 def _parquet_as_text(source: str, column: str, parquet_type: str, is_date: bool) -> str:
-    """A Parquet column as text, named `column` in `loaded`. pandas writes dates as midnight
-    timestamps: in a date column they become the YYYY-MM-DD date the contract asks for; a time of
-    day stays, to be quarantined."""
+    """A Parquet column as text, named `column` in `loaded`. A DATE or TIMESTAMP in a date column is
+    its calendar day, YYYY-MM-DD (pandas writes dates as midnight timestamps; a time of day only says
+    when on that day). A timestamp with a time zone is the day in England, whatever the machine's zone."""
     src, dst = quote_identifier(source), quote_identifier(raw_column_name(column))
-    if is_date and parquet_type.startswith("TIMESTAMP") and "TIME ZONE" not in parquet_type:
-        return (f"case when {src}::time = time '00:00:00' then {src}::date::varchar "
-                f"else {src}::varchar end as {dst}")
+    if is_date and "TIME ZONE" in parquet_type:
+        return f"timezone('Europe/London', {src})::date::varchar as {dst}"
+    if is_date and (parquet_type == "DATE" or parquet_type.startswith("TIMESTAMP")):
+        return f"{src}::date::varchar as {dst}"
     return f"{src}::varchar as {dst}"
 
 
-def _load_parquet(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> tuple[list[str], int]:
+def parquet_schema(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> list[tuple]:
+    """The Parquet file's columns (name, type, ...), read from its footer only."""
     try:
-        described = con.execute("describe select * from read_parquet($path)", {"path": str(path)}).fetchall()
+        return con.execute("describe select * from read_parquet($path)", {"path": str(path)}).fetchall()
     except duckdb.Error:
-        raise ExtractRefused(f"{table.name}: {path.name} is not a readable Parquet file") from None
-    source_names = [row[0] for row in described]
-    columns = _normalised_columns(table, source_names, path.name)
+        raise ExtractRefused(f"{table.name}: {path.name} is not a readable Parquet file; export the table "
+                             "again, as Parquet or as CSV") from None
+
+
+def _load_parquet(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> tuple[list[str], int]:
+    described = parquet_schema(con, table, path)
+    columns = check_header(load_contract(), table, path.name, [row[0] for row in described])
     date_columns = {c.name for c in table.columns if c.type == "date"}
     selects = ", ".join(_parquet_as_text(src, dst, parquet_type, dst in date_columns)
                         for (src, parquet_type, *_), dst in zip(described, columns))

@@ -14,6 +14,7 @@ CONFLICTING_DUPLICATE = "conflicting_duplicate"
 UNKNOWN_PATIENT = "not_in_patients"
 QUARANTINED_PATIENT = "patient_quarantined"
 FAILED = "failed"
+DATE_READ, DATE_UNREADABLE = "read", "unreadable"
 
 
 def sql_list(values) -> str:
@@ -40,7 +41,11 @@ def _parsed_expressions(column: Column) -> list[str]:
             return [f"{codes} as {name}", f"{text} as {name}__text",
                     f"len(list_filter(string_split({codes}, ';'), {unknown})) as {name}__unknown_items"]
         case "date":
-            return [f"{text} as {name}__text", f"parse_date({raw}) as {name}"]
+            # __reading: whether the text is a date in one of the contract's forms (NULL when empty),
+            # the one column the suite checks, so that each value is read the same way here and there.
+            return [f"{text} as {name}__text", f"parse_date({raw}) as {name}",
+                    f"case when {text} is not null then (case when parse_date({raw}) is null then "
+                    f"'{DATE_UNREADABLE}' else '{DATE_READ}' end) end as {name}__reading"]
         case "integer":
             return [f"{text} as {name}__text",
                     f"try_cast(try_cast(trim({raw}) as double) as bigint) as {name}"]

@@ -15,6 +15,10 @@ from pipelines.validate import staging
 EARLIEST_DATE = dt.date(1900, 1, 1)
 INTEGER_TEXT = r"^[+-]?\d{1,18}(?:\.0+)?$"  # 18 digits: always fits a BIGINT, never silently NULL
 DECIMAL_TEXT = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$"
+# The forms sql/macros/04_calendar_day_text.sql accepts, named so that the sender can fix the value.
+DATE_REASON = ("{name} is not a real date in an accepted form (YYYY-MM-DD, or day first DD/MM/YYYY, "
+               "DD-MM-YYYY or DD.MM.YYYY, optionally with a time; month-first dates and Excel day numbers "
+               "are not read)")
 
 
 ROW_QUARANTINED = "row_quarantined"
@@ -72,8 +76,8 @@ def _column_expectations(table: Table, contract: Contract, latest: dt.date) -> l
                 f"{name} is not an ODS code (3 to 5 letters or digits)", regex=contract.ods_code_pattern))
         elif c.type == "date":
             expectations.append(_expectation(
-                "expect_column_values_to_match_strftime_format", source, f"{name}.date",
-                f"{name} is not a real date in YYYY-MM-DD form", strftime_format="%Y-%m-%d"))
+                "expect_column_values_to_be_in_set", f"{name}__reading", f"{name}.date", DATE_REASON.format(name=name),
+                reported_column=name, value_set=[staging.DATE_READ]))
             expectations.append(_expectation(
                 "expect_column_values_to_be_between", name, f"{name}.date_range",
                 f"{name} is before {EARLIEST_DATE} or after {latest} (a future date)",

@@ -15,7 +15,7 @@ import duckdb
 from tests.robustness import corpus_files, corpus_privacy, corpus_values
 from tests.robustness.damage import (NHS_NUMBER, POSTCODE, BadExtract, Finding, add_column, append,
                                      bad_value_in_every_column, both, drop_column, edit, findings_in_every_column,
-                                     replace_bytes, rows, write_rows)
+                                     rename_file, replace_bytes, rows, write_rows)
 
 UNKNOWN_CODE = "not_a_code"
 
@@ -63,7 +63,8 @@ def _parquet_wrong_types(folder: Path) -> None:
 
 
 def _parquet_dates_as_timestamps(folder: Path) -> None:
-    """disease_events as Parquet with event_date a TIMESTAMP (as pandas writes dates); one has a time of day."""
+    """disease_events as Parquet with event_date a TIMESTAMP (as pandas writes dates); one has a time of
+    day, which only says when on that day."""
     csv_path = folder / "disease_events.csv"
     with duckdb.connect() as con:
         con.execute(f"""copy (select * replace (case when row_number() over () = 1
@@ -110,24 +111,30 @@ def _regimens_kept_apart(out: Path) -> None:
 CORPUS: list[BadExtract] = [
     # --- refused, with a named reason -----------------------------------------------------------
     BadExtract("empty_required_file", replace_bytes("patients", b""), refused="patients.csv is empty"),
-    BadExtract("empty_optional_file", replace_bytes("imaging", b""), refused="imaging.csv is empty"),
     BadExtract("header_only_required_table", replace_bytes(
         "patients", b"patient_id,sex,birth_year,provider_code,icb_code,date_of_death\n"),
         refused="required table patients has no data: it has a header but no rows"),
     BadExtract("missing_required_table", lambda f: (f / "disease_events.csv").unlink(),
                refused="required table disease_events missing"),
+    BadExtract("required_table_under_a_close_name", rename_file("patients.csv", "patients_2025Q4.csv"),
+               refused="required table patients missing: expected patients.csv or patients.parquet; "
+                       "found patients_2025Q4.csv: rename it to patients.csv"),
+    BadExtract("required_table_in_the_singular", rename_file("disease_events.csv", "Disease_Event.CSV"),
+               refused="found Disease_Event.CSV: rename it to disease_events.csv"),
     BadExtract("missing_required_column", drop_column("disease_events", "event_date"),
                refused="disease_events: required column event_date missing"),
     BadExtract("semicolon_delimiter", _delimiter("disease_events", ";"), refused="is not comma separated"),
     BadExtract("tab_delimiter", _delimiter("care_events", "\t"), refused="is not comma separated"),
-    BadExtract("binary_file_named_csv", _pdf_as_csv, refused="patients.csv is not a CSV text file"),
-    BadExtract("spreadsheet_named_csv", _spreadsheet_as_csv, refused="disease_events.csv is not a CSV text file"),
+    BadExtract("binary_file_named_csv", _pdf_as_csv,
+               refused="patients.csv is not a CSV text file (a PDF document); save the table as CSV"),
+    BadExtract("spreadsheet_named_csv", _spreadsheet_as_csv, refused="disease_events.csv is not a CSV text file (an Excel workbook"),
     BadExtract("symlink_out_of_the_extract", _symlink_out, refused="imaging.csv links outside the extract folder"),
     # --- privacy: refused, table and column named, value never shown ---------------------------
     BadExtract("identifier_column_name", add_column("patients", "NHS Number", "x"),
-               refused="patients.nhs_number looks like a personal identifier column"),
+               refused="patients.csv has a column 'NHS Number', which looks like a personal identifier"),
     BadExtract("date_of_birth_column", add_column("patients", "DateOfBirth", "1955-03-14"),
-               refused="patients.date_of_birth looks like a personal identifier column", never_printed="1955-03-14"),
+               refused="patients.csv has a column 'DateOfBirth', which looks like a personal identifier",
+               never_printed="1955-03-14"),
     BadExtract("nhs_number_in_free_text", edit("imaging", 0, body_site=f"see {NHS_NUMBER}"),
                refused="imaging.body_site holds valid NHS numbers in 1 row(s)", never_printed=NHS_NUMBER),
     BadExtract("postcode_in_free_text", edit("imaging", 1, body_site=f"scan at {POSTCODE}"),
@@ -160,10 +167,18 @@ CORPUS: list[BadExtract] = [
                          Finding("radiotherapy", "prescribed_dose_gy.decimal", "value_set_to_unknown",
                                  value="1,000.5")],
                rows_accepted={"radiotherapy": 3}),
-    BadExtract("day_month_year_dates", edit("disease_events", 0, event_date="01/03/2024"),
-               findings=[Finding("disease_events", "event_date.date")], rows_accepted={"disease_events": 2}),
+    BadExtract("day_first_date_with_a_time", edit("disease_events", 0, event_date="01/03/2024 09:30"),
+               absent=[Finding("disease_events", "event_date.date")], rows_accepted={"disease_events": 3}),
+    BadExtract("month_first_date", edit("disease_events", 0, event_date="02/13/2024"),
+               findings=[Finding("disease_events", "event_date.date", reason="month-first dates", value="02/13/2024")],
+               rows_accepted={"disease_events": 2}),
+    BadExtract("excel_day_number", edit("disease_events", 0, event_date="45352"),
+               findings=[Finding("disease_events", "event_date.date", value="45352")], rows_accepted={"disease_events": 2}),
     BadExtract("impossible_date", edit("pathology", 0, sample_date="2024-02-30"),
                findings=[Finding("pathology", "sample_date.date")], rows_accepted={"pathology": 2}),
+    BadExtract("impossible_day_first_date", edit("pathology", 0, sample_date="31/02/2024"),
+               findings=[Finding("pathology", "sample_date.date", reason="DD/MM/YYYY", value="31/02/2024")],
+               rows_accepted={"pathology": 2}),
     BadExtract("future_date", edit("care_events", 0, event_date="2099-01-01"),
                findings=[Finding("care_events", "event_date.date_range")], rows_accepted={"care_events": 2}),
     BadExtract("event_before_birth_year", both(edit("patients", 0, birth_year="2010"),
@@ -199,7 +214,7 @@ CORPUS: list[BadExtract] = [
                        "(most frequent reason: sex is not one of the contract's codes",
                findings=[Finding("patients", "sex.code")]),
     BadExtract("parquet_dates_as_timestamps", _parquet_dates_as_timestamps,
-               findings=[Finding("disease_events", "event_date.date")], rows_accepted={"disease_events": 2}),
+               absent=[Finding("disease_events", "event_date.date")], rows_accepted={"disease_events": 3}),
     BadExtract("unparseable_line", lambda f: (f / "procedures.csv").open("a").write('P1,"2024-05-01,other\n'),
                findings=[Finding("procedures", "file.parse")], rows_accepted={"procedures": 3}),
 ]

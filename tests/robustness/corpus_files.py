@@ -83,6 +83,14 @@ CASES: list[BadExtract] = [
     # --- empty files --------------------------------------------------------------------------------
     BadExtract("byte_order_mark_only", replace_bytes("patients", b"\xef\xbb\xbf"),
                refused="patients.csv is empty: expected a header row"),
+    # an empty optional table is that table absent, with a warning (data-contract.md, "Conventions")
     BadExtract("byte_order_mark_and_blank_line", replace_bytes("imaging", b"\xef\xbb\xbf\r\n"),
-               refused="imaging.csv is empty: expected a header row"),
+               warning="imaging.csv is empty (no header, no rows): the imaging table is treated as absent",
+               rows_accepted={"imaging": 0}),
+    BadExtract("empty_optional_file", replace_bytes("procedures", b""),
+               warning="procedures.csv is empty (no header, no rows): the procedures table is treated as absent",
+               rows_accepted={"procedures": 0, "patients": 3}),
+    BadExtract("optional_table_under_a_close_name", rename_file("imaging.csv", "Imaging_2025Q4.csv"),
+               warning="the imaging table is absent, but found Imaging_2025Q4.csv: rename it to imaging.csv "
+                       "to have it audited", rows_accepted={"imaging": 0}),
 ]

@@ -5,6 +5,7 @@ ingest and validation stages); test_bad_extracts_audited.py audits the accepted 
 from __future__ import annotations
 
 import csv
+import itertools
 import sys
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def _records_in(path: Path) -> int:
             return con.execute("select count(*) from read_parquet(?)", [str(path)]).fetchone()[0]
     raw = path.read_bytes()
     text = raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") else raw.decode("utf-8", errors="replace")
-    return sum(1 for _ in csv.reader(text.splitlines(keepends=True))) - 1
+    return max(sum(1 for _ in csv.reader(text.splitlines(keepends=True))) - 1, 0)  # an empty file: no rows
 
 
 def _csv(path: Path) -> list[dict]:
@@ -64,6 +65,7 @@ def test_bad_extract(case: BadExtract, tmp_path, capsys):
     if case.refused:
         assert status == 2, out + err
         assert len(err.strip().splitlines()) == 1, err
+        assert err.lower().startswith("abc-audit: extract refused"), err  # one prefix for every refusal
         for fragment in [case.refused] if isinstance(case.refused, str) else case.refused:
             assert fragment in err, err
         if case.never_printed:
@@ -85,8 +87,8 @@ def test_bad_extract(case: BadExtract, tmp_path, capsys):
         assert (finding.table, finding.check, finding.action) not in found, finding
     assert all(q["reason"] for q in quarantine), "every quarantined row has its reason"
     if "most frequent reasons" in out:  # the summary counts every quarantined row, unreadable lines too
-        listed = [line for line in out.split("most frequent reasons for quarantine:")[1].strip().splitlines()
-                  if not line.startswith("abc-audit:")]
+        following = out.split("most frequent reasons for quarantine:")[1].splitlines()[1:]
+        listed = list(itertools.takewhile(lambda line: line.split()[:1] and line.split()[0].isdigit(), following))
         assert listed and all(int(line.split()[0]) >= 1 for line in listed), out
     reconciliation = {r["table_name"]: r for r in _csv(report / "data_quality" / "row_reconciliation.csv")}
     for table, row in reconciliation.items():

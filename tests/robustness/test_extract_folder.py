@@ -51,7 +51,7 @@ def test_extract_folder_named_in_another_encoding_is_refused_with_its_name_escap
     from tests.robustness.damage import base_extract
 
     run = run_audit(base_extract().write(tmp_path / NOT_UTF8), tmp_path / "run")
-    assert run.failure() == ("Extract refused: extract folder name is not valid UTF-8: "
+    assert run.failure() == ("extract refused: extract folder name is not valid UTF-8: "
                              f"{tmp_path}/extr\\xe9ct; rename the folder")
 
 
