@@ -152,7 +152,10 @@ def test_audit_properties(patients, unrelated, seed, tmp_path_factory):
     # Rename every pseudonym (reversing their order), shuffle every file, add an unrelated patient.
     rename = {f"P{n + 1}": f"anon-{len(patients) - n:03d}" for n in range(len(patients))}
     _add_patient(extract, "UNRELATED", unrelated, "RZZ", "QZZ")
-    _shuffle_and_rename(extract.write(work / "with_unrelated"), work / "transformed", rename, seed)
+    # The unrelated patient's rows go only into tables the original supplied: a table it would
+    # supply (care events for a cohort that had none) rightly changes the verdicts that need it.
+    supplied = [path.stem for path in original.glob("*.csv")]
+    _shuffle_and_rename(extract.write(work / "with_unrelated", supplied), work / "transformed", rename, seed)
     transformed_outcomes, transformed_measures = _audit(work / "transformed", work / "b")
 
     back = {new: old for old, new in rename.items()}
