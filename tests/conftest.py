@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.definitions import ALL_ASSETS, default_resources
+from pipelines.definitions import ALL_ASSETS, STAGE_OF_ASSET, default_resources
 from pipelines.sql_runner import load_macros
 from sample_data import SAMPLE_DATA_DIR
 
@@ -54,23 +54,31 @@ class AuditRun:
 COMPLETE_FOLLOW_UP = "timeline:\n  follow_up_end: 2030-12-31\n"
 
 
-def run_audit(extract_dir: Path, tmp_path: Path, config_file: Path | None = None) -> AuditRun:
+# Everything up to the measures: the reports stage writes files, never outcomes, and costs seconds
+# per run; tests that read the published output (or check that nothing was published) ask for it.
+AUDIT_ASSETS = [a for a in ALL_ASSETS if STAGE_OF_ASSET[a.node_def.name] != "reports"]
+
+
+def run_audit(extract_dir: Path, tmp_path: Path, config_file: Path | None = None, *,
+              reports: bool = False) -> AuditRun:
+    """The real asset graph on a real DuckDB file; with reports=True also the published output."""
     output = tmp_path / "out"
     if config_file is None:
         tmp_path.mkdir(parents=True, exist_ok=True)
         config_file = tmp_path / "complete_follow_up.yaml"
         config_file.write_text(COMPLETE_FOLLOW_UP, encoding="utf-8")
     resources = default_resources(str(extract_dir), str(output), str(config_file) if config_file else None)
-    result = dg.materialize(ALL_ASSETS, resources=resources, raise_on_error=False,
+    result = dg.materialize(ALL_ASSETS if reports else AUDIT_ASSETS, resources=resources, raise_on_error=False,
                             instance=dg.DagsterInstance.ephemeral())
     return AuditRun(result=result, database=Path(resources["duckdb"].path), output=output)
 
 
 @pytest.fixture
 def audit(tmp_path):
-    """Call with an Extract; returns the AuditRun of the whole asset graph on it."""
-    def _run(extract, config_file: Path | None = None, tables: list[str] | None = None) -> AuditRun:
-        return run_audit(extract.write(tmp_path / "extract", tables), tmp_path, config_file)
+    """Call with an Extract; returns the AuditRun of the asset graph on it (reports=True: all of it)."""
+    def _run(extract, config_file: Path | None = None, tables: list[str] | None = None, *,
+             reports: bool = False) -> AuditRun:
+        return run_audit(extract.write(tmp_path / "extract", tables), tmp_path, config_file, reports=reports)
     return _run
 
 

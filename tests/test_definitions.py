@@ -36,7 +36,7 @@ def test_assets_report_what_the_ui_shows(tmp_path):
     x.patient("P1").metastatic().pathology().care(5, "mdt_discussion")
     x.patient("P2").metastatic().pathology()
     x.patient("P3", sex="femme").metastatic()  # quarantined
-    run = run_audit(x.write(tmp_path / "extract"), tmp_path)
+    run = run_audit(x.write(tmp_path / "extract"), tmp_path, reports=True)
     result = run.result
     assert result.success
 

@@ -32,7 +32,7 @@ def two_runs(tmp_path_factory):
     for name, mdt_for, patients in (("old", {"P2", "P4"}, ["P1", "P2", "P3", "P4"]),
                                     ("new", {"P1", "P2"}, ["P1", "P2", "P3", "P5"])):
         base = tmp_path_factory.mktemp(name)
-        run = run_audit(_extract(mdt_for, patients).write(base / "extract"), base)
+        run = run_audit(_extract(mdt_for, patients).write(base / "extract"), base, reports=True)
         assert run.result.success, run.failure()
         runs.append(run.output)
     return runs

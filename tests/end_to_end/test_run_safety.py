@@ -103,7 +103,7 @@ def test_rows_that_tie_on_their_dates_give_the_same_outcomes_in_any_row_order(tm
         extract = _same_day_ties()
         if reverse:
             extract.rows = {table: rows[::-1] for table, rows in extract.rows.items()}
-        run = run_audit(extract.write(tmp_path / name / "extract"), tmp_path / name)
+        run = run_audit(extract.write(tmp_path / name / "extract"), tmp_path / name, reports=True)
         assert run.result.success, run.failure()
         outputs.append(run.output)
     for file in ("case_outcomes.csv", "measures.csv"):

@@ -33,7 +33,7 @@ def _extract() -> Extract:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
-    return [run_audit(_extract().write(folder / "extract"), folder) for folder in (first, second)]
+    return [run_audit(_extract().write(folder / "extract"), folder, reports=True) for folder in (first, second)]
 
 
 def _xlsx_sheets_and_strings(path) -> tuple[list[str], set[str]]:

@@ -18,12 +18,10 @@ import duckdb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.definitions import ALL_ASSETS, STAGE_OF_ASSET, default_resources
-from tests.conftest import COMPLETE_FOLLOW_UP
+from pipelines.definitions import default_resources
+from tests.conftest import AUDIT_ASSETS, COMPLETE_FOLLOW_UP
 from tests.extract_builder import Extract
 
-# Everything up to the measures: the reports add files, not outcomes.
-AUDIT_ASSETS = [a for a in ALL_ASSETS if STAGE_OF_ASSET[a.node_def.name] != "reports"]
 OUTCOMES = {"adherent", "non_adherent", "excluded", "insufficient_data"}
 DRUGS = ["letrozole", "anastrozole", "tamoxifen", "goserelin", "docetaxel", "paclitaxel", "capecitabine",
          "epirubicin", "trastuzumab", "vinorelbine", "zoledronic acid", "denosumab", "fulvestrant"]

@@ -230,7 +230,7 @@ def test_1_3_9_descriptive_figure(tmp_path):
         .regimen(["gemcitabine", "carboplatin"], start=110)
     x.patient("ENDOCRINE_ONLY", provider_code="RBB").metastatic().pathology().regimen("letrozole", start=14)
     x.patient("OTHER_PROVIDER", provider_code="RBB").metastatic().pathology().regimen(["FEC"], start=14)
-    run = run_audit(x.write(tmp_path / "extract"), tmp_path)
+    run = run_audit(x.write(tmp_path / "extract"), tmp_path, reports=True)
     assert run.failure() is None
     figures = {(r["level"], r["group"], r["period"]): r for r in run.query("select * from measures.descriptive_figures")}
     national = figures[("national", "national", "all")]

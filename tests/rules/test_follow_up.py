@@ -25,7 +25,7 @@ def _extract() -> Extract:
 def _run(tmp_path, follow_up_end: str):
     config = tmp_path / "config.yaml"
     config.write_text(f"timeline:\n  follow_up_end: {follow_up_end}\n", encoding="utf-8")
-    return run_audit(_extract().write(tmp_path / "extract"), tmp_path, config)
+    return run_audit(_extract().write(tmp_path / "extract"), tmp_path, config, reports=True)
 
 
 @pytest.mark.parametrize("follow_up_end, expected", [

@@ -24,7 +24,7 @@ def test_missing_required_column_refuses_with_its_name(audit, tmp_path):
 
 
 def test_missing_required_table_refuses(audit, tmp_path):
-    run = audit(_base(), tables=["patients"])
+    run = audit(_base(), tables=["patients"], reports=True)
     assert run.failure() == ("extract refused: required table disease_events missing: "
                              "expected disease_events.csv or disease_events.parquet")
     assert not run.output.exists()
@@ -33,7 +33,7 @@ def test_missing_required_table_refuses(audit, tmp_path):
 def test_nhs_number_refused_without_printing_it(audit):
     x = _base()
     x.patient("P3").metastatic().imaging(10, "ct", body_site="NHS 943 476 5919 chest")
-    run = audit(x)
+    run = audit(x, reports=True)
     message = run.failure()
     assert message.startswith("extract refused: direct identifier refused: imaging.body_site holds valid NHS numbers")
     assert "943" not in message
