@@ -16,8 +16,8 @@ from pydantic import ValidationError
 
 from audit_rules.catalogue import load_catalogue
 
-# "<decision>: <treatment> decision on <date>": an exception, as resolve_outcomes.sql words it.
-EXCEPTION_REASON = re.compile(r"^[a-z_]+: .+ decision on \d{4}-\d{2}-\d{2}$")
+# "<decision> <treatment> (decision recorded on <date>)": an exception, as resolve_outcomes.sql words it.
+EXCEPTION_REASON = re.compile(r"^.+ \(decision recorded on \d{4}-\d{2}-\d{2}\)$")
 POPULATION_CODES = {"initial-population", "numerator", "numerator-exclusion", "denominator",
                     "denominator-exclusion", "denominator-exception", "measure-population",
                     "measure-population-exclusion", "measure-observation"}
