@@ -101,6 +101,24 @@ def _refuse_malformed_extract(args: argparse.Namespace) -> int | None:
     return None
 
 
+def _recover_interrupted_publish(output: str) -> None:
+    """A run refused before the graph starts still puts back the last good output that a run killed
+    mid-publish left aside, as every run does first (under the output's lock)."""
+    from pipelines.reports.publish import recover_interrupted_publish, work_dir_for
+
+    work_dir = work_dir_for(output)
+    if not (work_dir / "previous").is_dir():
+        return  # nothing to put back: leave no working folder behind
+    try:
+        run_lock.acquire(work_dir)
+    except run_lock.OutputLocked:
+        return  # the run holding the lock recovers it
+    try:
+        recover_interrupted_publish(Path(output).resolve(), work_dir)
+    finally:
+        run_lock.release(work_dir)
+
+
 def _execute(job_name: str, resources: dict):
     """Runs one of the definitions' jobs in process on a fresh database, holding the output's lock.
 
@@ -312,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("run", "validate"):
         refused = _refuse_malformed_extract(args)
         if refused is not None:
+            if args.command == "run":
+                _recover_interrupted_publish(args.output)
             return refused
     return args.handler(args)
 

@@ -13,16 +13,10 @@ import duckdb
 from audit_rules.catalogue import Catalogue, load_catalogue, validate_rule_overrides
 from pipelines import run_lock
 from pipelines.config import AuditConfig, ConfigError, load_config
-from pipelines.reports.publish import recover_interrupted_publish
+from pipelines.reports.publish import recover_interrupted_publish, work_dir_for
 from pipelines.sql_runner import load_macros
 from pipelines.timeline.drug_names import load_drug_value_set
 from sample_data import SAMPLE_DATA_DIR
-
-
-def work_dir_for(output_dir: str | Path) -> Path:
-    """Working files (database, staged outputs) live beside OUT_DIR, never inside it."""
-    output = Path(output_dir).resolve()
-    return output.parent / f".{output.name}.work"
 
 
 class AuditSettings(dg.ConfigurableResource):

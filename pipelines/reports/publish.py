@@ -12,6 +12,12 @@ class PublishRefused(Exception):
     pass
 
 
+def work_dir_for(output_dir: str | Path) -> Path:
+    """Working files (database, staged outputs) live beside OUT_DIR, never inside it."""
+    output = Path(output_dir).resolve()
+    return output.parent / f".{output.name}.work"
+
+
 def carry_forward_quarters(output: Path, staging: Path) -> list[str]:
     """quarters/<quarter>/ of the previous output that this run did not report again: a quarterly
     report stays published as it was until a run reports that quarter anew."""
