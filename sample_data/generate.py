@@ -21,23 +21,8 @@ import random
 from pathlib import Path
 
 from pipelines.ingest.contract import load_contract
+from sample_data.providers import pick_provider, providers_for
 from sample_data.stories import patient_story
-
-# (provider ODS code, ICB code, share of patients, quality: probability of following a recommendation)
-PROVIDERS = [
-    ("RAA", "QAA", 0.18, 0.93), ("RBB", "QAA", 0.24, 0.86), ("RCC", "QBB", 0.28, 0.80),
-    ("RDD", "QBB", 0.12, 0.90), ("REE", "QCC", 0.08, 0.60), ("RFF", "QCC", 0.10, 0.78),
-]
-
-
-def _provider(rng: random.Random) -> tuple[str, str, float]:
-    pick, cumulative = rng.random(), 0.0
-    for code, icb, share, quality in PROVIDERS:
-        cumulative += share
-        if pick < cumulative:
-            return code, icb, quality
-    return PROVIDERS[-1][0], PROVIDERS[-1][1], PROVIDERS[-1][3]
-
 
 # Tables whose dates are written day-first by default (issue 12), and the share of their dates
 # that carry a time of day, as an e-prescribing or treatment-planning system stamps them.
@@ -67,53 +52,89 @@ def _cell(value) -> str:
     return str(value)
 
 
+# Parquet is written a chunk of patients at a time (one row group each), so memory stays bounded
+# at any size; the rows do not depend on the chunk size.
+PARQUET_CHUNK_PATIENTS = 20_000
+
+
 def generate_extract(out_dir: Path, n_patients: int = 2000, seed: int = 20250201,
                      file_format: str = "csv", day_first_tables: tuple[str, ...] = DAY_FIRST_TABLES) -> dict[str, int]:
     """Write one file per contract table; returns the rows written per table. `day_first_tables`
-    (CSV only) are written with day-first dates; pass () for ISO dates everywhere."""
+    (CSV only) are written with day-first dates; pass () for ISO dates everywhere. From
+    NATIONAL_FROM_PATIENTS patients up the patients are spread over an England-like structure
+    (sample_data/providers.py)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = load_contract().tables
+    providers = providers_for(n_patients, seed)
+    writer = (_ParquetTables(out_dir, tables) if file_format == "parquet"
+              else _CsvTables(out_dir, tables, day_first_tables))
     rows_written = {name: 0 for name in tables}
-    if file_format == "parquet":
-        buffers: dict[str, list[dict]] = {name: [] for name in tables}
-    else:
-        handles = {name: (out_dir / f"{name}.csv").open("w", newline="", encoding="utf-8") for name in tables}
-        writers = {name: csv.DictWriter(handles[name], fieldnames=t.column_names, lineterminator="\n")
-                   for name, t in tables.items()}
-        for writer in writers.values():
-            writer.writeheader()
     try:
         for number in range(1, n_patients + 1):
             rng = random.Random(seed * 1_000_003 + number)
-            provider, icb, quality = _provider(rng)
+            provider = pick_provider(providers, rng)
             # a stream of its own, so that the ISO and day-first extracts hold the same records
             date_rng = random.Random(f"dates:{seed}:{number}")
-            for table, row in patient_story(rng, f"PT{number:07d}", provider, icb, quality):
+            for table, row in patient_story(rng, f"PT{number:07d}", provider):
                 rows_written[table] += 1
-                if file_format == "parquet":
-                    buffers[table].append(row)
-                else:
-                    if table in day_first_tables:
-                        row = _day_first(row, date_rng)
-                    writers[table].writerow({k: _cell(v) for k, v in row.items()})
+                writer.write(table, row, date_rng)
+            if number % PARQUET_CHUNK_PATIENTS == 0:
+                writer.flush()
     finally:
-        if file_format != "parquet":
-            for handle in handles.values():
-                handle.close()
-    if file_format == "parquet":
-        _write_parquet(out_dir, tables, buffers)
+        writer.close()
     return rows_written
 
 
-def _write_parquet(out_dir: Path, tables, buffers) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+class _CsvTables:
+    def __init__(self, out_dir: Path, tables, day_first_tables: tuple[str, ...]):
+        self.day_first_tables = day_first_tables
+        self.handles = {name: (out_dir / f"{name}.csv").open("w", newline="", encoding="utf-8") for name in tables}
+        self.writers = {name: csv.DictWriter(self.handles[name], fieldnames=t.column_names, lineterminator="\n")
+                        for name, t in tables.items()}
+        for writer in self.writers.values():
+            writer.writeheader()
 
-    for name, table in tables.items():
-        columns = {c: [_cell(r.get(c)) or None for r in buffers[name]] for c in table.column_names}
-        pq.write_table(pa.table({c: pa.array(v, type=pa.string()) for c, v in columns.items()}),
-                       out_dir / f"{name}.parquet")
+    def write(self, table: str, row: dict, date_rng: random.Random) -> None:
+        if table in self.day_first_tables:
+            row = _day_first(row, date_rng)
+        self.writers[table].writerow({k: _cell(v) for k, v in row.items()})
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        for handle in self.handles.values():
+            handle.close()
+
+
+class _ParquetTables:
+    """ISO text in every column, as the CSV twin writes it (a Parquet export carries dates, not a
+    clerk's format); one row group per chunk of patients."""
+
+    def __init__(self, out_dir: Path, tables):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.pa, self.tables = pa, tables
+        self.schemas = {name: pa.schema([(c, pa.string()) for c in t.column_names]) for name, t in tables.items()}
+        self.writers = {name: pq.ParquetWriter(out_dir / f"{name}.parquet", self.schemas[name]) for name in tables}
+        self.buffers: dict[str, list[dict]] = {name: [] for name in tables}
+
+    def write(self, table: str, row: dict, date_rng: random.Random) -> None:
+        self.buffers[table].append(row)
+
+    def flush(self) -> None:
+        for name, rows in self.buffers.items():
+            if rows:
+                columns = {c: [_cell(r.get(c)) or None for r in rows] for c in self.tables[name].column_names}
+                self.writers[name].write_table(self.pa.table(columns, schema=self.schemas[name]))
+                rows.clear()
+
+    def close(self) -> None:
+        self.flush()
+        for writer in self.writers.values():
+            writer.close()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -7,11 +7,12 @@ import random
 from sample_data.care import care_events, complications, radiotherapy_courses
 from sample_data.cns import brain_metastases, brain_presentation, record_presentation
 from sample_data.lines import first_line, progression_and_second_line
+from sample_data.providers import Provider
 from sample_data.story import FIRST_INDEX, INDEX_SPAN_DAYS, LAST_DATE, Story, days_after
 
 
-def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, quality: float):
-    s = Story(rng, patient_id, provider, quality)
+def patient_story(rng: random.Random, patient_id: str, provider: Provider):
+    s = Story(rng, patient_id, provider.code, provider.quality, provider.split_combinations)
     male = s.chance(0.012)
     index = days_after(FIRST_INDEX, rng.randrange(INDEX_SPAN_DAYS + 1))
     age = max(30, min(90, round(rng.gauss(62, 12))))
@@ -25,7 +26,7 @@ def patient_story(rng: random.Random, patient_id: str, provider: str, icb: str, 
     death = death if death and death <= LAST_DATE else None
     s.death = death
     s.add("patients", sex="male" if male else ("unknown" if s.chance(0.003) else "female"),
-          birth_year=index.year - age, provider_code=provider, icb_code=icb if not s.chance(0.02) else None,
+          birth_year=index.year - age, provider_code=provider.code, icb_code=provider.icb if not s.chance(0.02) else None,
           date_of_death=death)
     if s.chance(0.02):  # early disease only: outside the audited cohort
         s.add("disease_events", event_date=days_after(index, -200), event_type="early_diagnosis")

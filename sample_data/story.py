@@ -19,15 +19,15 @@ BRANDS = {"anastrozole": "Arimidex", "letrozole": "Femara", "exemestane": "Aroma
 MISSPELLINGS = {"anastrozole": "anastrazole", "capecitabine": "Capecetabine", "tamoxifen": "tamoxiphene",
                 "trastuzumab": "Trustuzumab", "doxorubicin": "doxorubicine", "cyclophosphamide": "cyclophosphamid"}
 UNRECOGNISABLE = ["Chemo, NOS", "Study drug", "Hormone, NOS"]
-# Share of a provider's combinations that its prescribing system records with each drug as a
-# regimen of its own (same start day, different regimen ids): a property of the system, not of
-# the care, so the audit must read them as one line (measures.md "Line of therapy").
-SPLIT_COMBINATIONS = {"RAA": 0.10, "RBB": 0.45, "RCC": 0.20, "RDD": 0.60, "REE": 0.30, "RFF": 0.15}
 
 
 class Story:
-    def __init__(self, rng: random.Random, patient_id: str, provider: str, quality: float):
+    def __init__(self, rng: random.Random, patient_id: str, provider: str, quality: float,
+                 split_combinations: float = 0.0):
         self.rng, self.patient_id, self.provider, self.quality = rng, patient_id, provider, quality
+        # share of combinations the provider's prescribing system records one regimen per drug
+        # (same start day, different regimen ids): the audit must read them as one line
+        self.split_combinations = split_combinations
         self.rows: list[tuple[str, dict]] = []
         self.regimens = 0
         self.courses = 0
@@ -71,7 +71,7 @@ class Story:
         if end is not None and end > self.last_day:
             end, end_reason = (self.death, "died") if self.death and self.death <= LAST_DATE else (None, "ongoing")
         if split is None:
-            split = len(drugs) > 1 and self.chance(SPLIT_COMBINATIONS.get(self.provider, 0.0))
+            split = len(drugs) > 1 and self.chance(self.split_combinations)
         first_id = ""
         for position, generic in enumerate(drugs):
             if position == 0 or split:

@@ -100,3 +100,30 @@ def test_parquet_extract_holds_the_csv_rows_with_iso_dates(tmp_path):
         assert frame.num_rows == csv_counts[name] and frame.column_names == table.column_names, name
         rows = [{k: v or "" for k, v in row.items()} for row in frame.to_pylist()]
         assert rows == _read(tmp_path / "csv", name), name
+
+
+def test_parquet_rows_do_not_depend_on_the_chunk_size(tmp_path, monkeypatch):
+    import sample_data.generate as generate
+
+    generate_extract(tmp_path / "whole", 120, seed=4, file_format="parquet")
+    monkeypatch.setattr(generate, "PARQUET_CHUNK_PATIENTS", 7)
+    generate_extract(tmp_path / "chunked", 120, seed=4, file_format="parquet")
+    for name in load_contract().tables:
+        chunked = pq.ParquetFile(tmp_path / "chunked" / f"{name}.parquet")
+        assert chunked.read().equals(pq.read_table(tmp_path / "whole" / f"{name}.parquet")), name
+    assert pq.ParquetFile(tmp_path / "chunked" / "patients.parquet").num_row_groups == 18  # 17 chunks of 7, then 1
+
+
+def test_national_shape_from_100k_patients_and_the_sample_keeps_its_six_providers():
+    from sample_data.providers import NATIONAL_FROM_PATIENTS, SAMPLE_PROVIDERS, providers_for
+
+    contract = load_contract()
+    national = providers_for(NATIONAL_FROM_PATIENTS)
+    assert national == providers_for(1_000_000)  # the same structure at every national size
+    assert len(national) == 140 and len({p.icb for p in national}) == 42
+    assert len({p.code for p in national}) == 140
+    assert all(re.fullmatch(contract.ods_code_pattern, code) for p in national for code in (p.code, p.icb))
+    assert abs(sum(p.share for p in national) - 1) < 1e-9
+    assert min(p.quality for p in national) < 0.65 < 0.85 < max(p.quality for p in national)  # outliers exist
+    assert providers_for(NATIONAL_FROM_PATIENTS - 1) == SAMPLE_PROVIDERS
+    assert {p.icb for p in SAMPLE_PROVIDERS} == {"QAA", "QBB", "QCC"}
