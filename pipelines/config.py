@@ -14,6 +14,8 @@ DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.yaml")
 # Shares of a table's rows (0 to 1); the optional one may be null (the check is off).
 SHARE_KEYS = {"validation.warn_quarantined_share", "validation.refuse_quarantined_share"}
 OPTIONAL_SHARE_KEYS = {"validation.refuse_quarantined_share"}
+# Settings that take one of a few words.
+CHOICE_KEYS = {"timeline.prior_therapy_history": ("complete", "partial")}
 
 
 class ConfigError(ValueError):
@@ -93,6 +95,10 @@ def _check_scalar(where: str, default: Any, value: Any) -> Any:
         return date if isinstance(date, str) else date.isoformat()
     if where == "run.latest_valid_date":
         return _iso_date(where, value, "today")
+    if where in CHOICE_KEYS:
+        if value not in CHOICE_KEYS[where]:
+            raise ConfigError(f"'{where}' must be one of {', '.join(CHOICE_KEYS[where])}, got {value!r}")
+        return value
     if where in SHARE_KEYS:
         if value is None and where in OPTIONAL_SHARE_KEYS:
             return None

@@ -1,6 +1,7 @@
 -- One row per cohort patient: what the patient-level rules need, assembled once from the models
 -- above (index, disease and receptors at index, prior therapy, first line, first endocrine line,
--- anthracycline and docetaxel suitability).
+-- anthracycline and docetaxel suitability). Lines are same-day-grouped (timeline.lines_of_therapy):
+-- first_line_* and first_endocrine_* describe the whole line, its regimen_id "R1+R2" when grouped.
 with cohort as (
     select * from timeline.patient_cohort
 ),
@@ -47,11 +48,14 @@ final as (
         f.has_endocrine as first_line_has_endocrine,
         f.has_gnrh_agonist as first_line_has_gnrh_agonist,
         f.has_chemotherapy as first_line_has_chemotherapy,
+        f.has_anti_her2 as first_line_has_anti_her2,
+        f.unrecognised_drug_names as first_line_unrecognised_drug_names,
         e.regimen_id as first_endocrine_regimen_id,
         e.start_date as first_endocrine_start_date,
         e.drugs as first_endocrine_drugs,
         e.has_aromatase_inhibitor as first_endocrine_has_aromatase_inhibitor,
         e.has_tamoxifen as first_endocrine_has_tamoxifen,
+        e.unrecognised_drug_names as first_endocrine_unrecognised_drug_names,
         a.not_suitable_for_anthracycline_from,
         a.not_suitable_for_anthracycline_basis,
         dt.docetaxel_contraindicated_from

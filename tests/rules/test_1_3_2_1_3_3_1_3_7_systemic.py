@@ -1,10 +1,14 @@
 """CG81 1.3.2 (chemotherapy first for visceral crisis), 1.3.3 (endocrine after first-line
-chemotherapy), 1.3.7 (tamoxifen for men), 1.5.14 (bisphosphonates for new bone metastases) and
-1.5.15 (licensed bone-targeted drugs)."""
+chemotherapy) and 1.3.7 (tamoxifen for men). 1.5.14 and 1.5.15: test_1_5_14_and_1_5_15_bone_targeted.py.
+1.3.7 with a partial prior treatment history: test_1_3_4_to_1_3_7_prior_therapy_history.py."""
 import pytest
 
 from tests.conftest import run_audit
 from tests.extract_builder import Extract, day
+from tests.rules.readable_reasons import unreadable_outcomes
+
+MAN = {"sex": "male"}
+NOT_APPLICABLE = {"menopausal_status": "not_applicable"}
 
 
 @pytest.fixture(scope="module")
@@ -59,32 +63,32 @@ def run(tmp_path_factory):
         .regimen("anastrozole", start=10).decision(40, "tamoxifen", "contraindicated")
     x.patient("MAN_NON_EDGE_31", sex="male").metastatic(menopausal_status="not_applicable").pathology() \
         .regimen("anastrozole", start=10).decision(41, "tamoxifen", "contraindicated")
-    # 1.5.14 / 1.5.15 (bone metastases at index unless stated)
-    x.patient("B_ZOL").metastatic().regimen("Zometa", start=20, intent="supportive")
-    x.patient("B_DENOSUMAB_DM30").metastatic().regimen("denosumab", start=-30, intent="supportive")
-    x.patient("B_LATE_D91").metastatic().regimen("zoledronic acid", start=91, intent="supportive")
-    x.patient("B_ZOL_D90").metastatic().regimen("zoledronic acid", start=90, intent="supportive")
-    x.patient("B_DENOSUMAB_DM31").metastatic().regimen("denosumab", start=-31, intent="supportive")
-    x.patient("B_ALENDRONATE").metastatic().regimen("alendronic acid", start=20, intent="supportive")
-    x.patient("B_NONE").metastatic()
-    x.patient("B_DECLINED").metastatic().decision(10, "bone_targeted_therapy", "declined_by_patient")
-    x.patient("B_DIED", date_of_death=day(60)).metastatic()
-    x.patient("B_LATER_BONE").metastatic(sites="liver").event(200, "progression", sites="bone").regimen("pamidronate", start=250, intent="supportive")
-    x.patient("NO_BONE").metastatic(sites="liver").regimen("zoledronic acid", start=20, intent="supportive")
-    # the bone-targeted drug's own start counts, not that of the regimen it was added to
-    x.patient("B_ADDED_LATE").metastatic().regimen("letrozole", start=5, regimen_id="R1") \
-        .regimen("zoledronic acid", start=200, regimen_id="R1")
-    x.patient("B_ADDED_EARLY").metastatic().regimen("letrozole", start=-100, regimen_id="R1") \
-        .regimen("zoledronic acid", start=10, regimen_id="R1")
-    # the licensed bone-metastasis doses, written with their dose, are not the osteoporosis products
-    x.patient("B_ZOL_4MG").metastatic().regimen("Zoledronic acid 4 mg", start=20, intent="supportive")
-    x.patient("B_XGEVA_120MG").metastatic().regimen("denosumab 120mg", start=20, intent="supportive")
-    x.patient("B_ACLASTA").metastatic().regimen("zoledronic acid 5 mg", start=20, intent="supportive")
-    x.patient("B_EXC_DECISION_D90").metastatic().decision(90, "bone_targeted_therapy", "declined_by_patient")
-    x.patient("B_NON_DECISION_D91").metastatic().decision(91, "bone_targeted_therapy", "declined_by_patient")
-    # bone metastases first recorded from index - 30 days
-    x.patient("B_TRIGGER_DM30").metastatic(sites="liver").event(-30, "progression", sites="bone")
-    x.patient("B_TRIGGER_DM31").metastatic(sites="liver").event(-31, "progression", sites="bone")
+    # v2 1.3.2: same-day regimens are one first line; unrecognised names could be the chemotherapy;
+    # the first line given decides (no window), so a death does not exclude
+    x.patient("VC_ADH_SAME_DAY_REGIMENS").metastatic(**vc).pathology().regimen("letrozole", start=5) \
+        .regimen("docetaxel", start=5)
+    x.patient("VC_NON_CHEMO_NEXT_DAY").metastatic(**vc).pathology().regimen("letrozole", start=5) \
+        .regimen("docetaxel", start=6)
+    x.patient("VC_INS_UNRECOGNISED").metastatic(**vc).pathology().regimen(["letrozole", "Trial drug AB12"], start=5)
+    x.patient("VC_NON_DIED", date_of_death=day(10)).metastatic(**vc).pathology().regimen("letrozole", start=5)
+    # v3 1.3.3: decisions count from the end of the chemotherapy (day 150) - 30 days
+    x.patient("C_EXC_DECISION_END_M30").metastatic().pathology().regimen("paclitaxel", **chemo).decision(120, "endocrine_therapy")
+    x.patient("C_NON_DECISION_END_M31").metastatic().pathology().regimen("paclitaxel", **chemo).decision(119, "endocrine_therapy")
+    x.patient("C_NON_DECISION_AT_INDEX").metastatic().pathology().regimen("paclitaxel", **chemo) \
+        .decision(5, "endocrine_therapy", "contraindicated")
+    x.patient("C_EXC_DIED_D89", date_of_death=day(239)).metastatic().pathology().regimen("paclitaxel", **chemo)
+    # the first line groups same-day chemotherapy regimens; the endocrine line that follows is named
+    x.patient("C_ADH_TWO_CHEMOTHERAPY_REGIMENS").metastatic().pathology().regimen("paclitaxel", **chemo) \
+        .regimen("carboplatin", **chemo).regimen(["letrozole", "palbociclib"], start=180)
+    # v2 1.3.7
+    x.patient("MAN_ADH_SAME_DAY_REGIMENS", **MAN).metastatic(**NOT_APPLICABLE).pathology() \
+        .regimen("anastrozole", start=10).regimen("tamoxifen", start=10)
+    x.patient("MAN_NON_TAMOXIFEN_NEXT_DAY", **MAN).metastatic(**NOT_APPLICABLE).pathology() \
+        .regimen("anastrozole", start=10).regimen("tamoxifen", start=11)
+    x.patient("MAN_INS_UNRECOGNISED", **MAN).metastatic(**NOT_APPLICABLE).pathology() \
+        .regimen(["anastrozole", "Hormone NOS"], start=10)
+    x.patient("MAN_NON_DIED", date_of_death=day(15), **MAN).metastatic(**NOT_APPLICABLE).pathology() \
+        .regimen("anastrozole", start=10)
     folder = tmp_path_factory.mktemp("systemic_bone")
     return run_audit(x.write(folder / "extract"), folder)
 
@@ -99,11 +103,6 @@ def run(tmp_path_factory):
     ("1.3.3", "C_DECLINED", "excluded"), ("1.3.3", "C_PROGRESSED", None), ("1.3.3", "C_WITH_ENDO", None),
     ("1.3.7", "MAN_TAM", "adherent"), ("1.3.7", "MAN_AI", "non_adherent"), ("1.3.7", "MAN_TAM_DECLINED", "excluded"),
     ("1.3.7", "MAN_ER_UNKNOWN", "insufficient_data"), ("1.3.7", "C_ENDO_D90", None),
-    ("1.5.14", "B_ZOL", "adherent"), ("1.5.14", "B_DENOSUMAB_DM30", "adherent"), ("1.5.14", "B_LATE_D91", "non_adherent"),
-    ("1.5.14", "B_ALENDRONATE", "adherent"), ("1.5.14", "B_NONE", "non_adherent"), ("1.5.14", "B_DECLINED", "excluded"),
-    ("1.5.14", "B_DIED", "excluded"), ("1.5.14", "B_LATER_BONE", "adherent"), ("1.5.14", "NO_BONE", None),
-    ("1.5.14", "B_ADDED_LATE", "non_adherent"), ("1.5.14", "B_ADDED_EARLY", "adherent"),
-    ("1.5.14", "B_ZOL_D90", "adherent"), ("1.5.14", "B_DENOSUMAB_DM31", "non_adherent"),
     ("1.3.3", "C_INS_ER", "insufficient_data"), ("1.3.3", "C_DIED_AFTER_WINDOW", "non_adherent"),
     ("1.3.7", "MAN_INS_SEX", "insufficient_data"), ("1.3.7", "MAN_EXC_EDGE_30", "excluded"),
     ("1.3.7", "MAN_NON_EDGE_31", "non_adherent"),
@@ -111,46 +110,69 @@ def run(tmp_path_factory):
     ("1.3.3", "C_EXC_DIED_D90", "excluded"), ("1.3.3", "C_EXC_DIED_AFTER_ENDOCRINE", "excluded"),
     ("1.3.3", "C_NON_MAINTENANCE_ENDED_DAY_BEFORE", "non_adherent"), ("1.3.3", "C_ADH_MAINTENANCE_ON_END_DAY", "adherent"),
     ("1.3.3", "C_ABSENT_SAME_DAY_ENDOCRINE", None), ("1.3.3", "C_ADH_ENDOCRINE_DAY_AFTER_START", "adherent"),
-    ("1.5.14", "B_EXC_DECISION_D90", "excluded"), ("1.5.14", "B_NON_DECISION_D91", "non_adherent"),
-    ("1.5.14", "B_TRIGGER_DM30", "non_adherent"), ("1.5.14", "B_TRIGGER_DM31", None),
+    ("1.3.2", "VC_ADH_SAME_DAY_REGIMENS", "adherent"), ("1.3.2", "VC_NON_CHEMO_NEXT_DAY", "non_adherent"),
+    ("1.3.2", "VC_INS_UNRECOGNISED", "insufficient_data"), ("1.3.2", "VC_NON_DIED", "non_adherent"),
+    ("1.3.3", "C_EXC_DECISION_END_M30", "excluded"), ("1.3.3", "C_NON_DECISION_END_M31", "non_adherent"),
+    ("1.3.3", "C_NON_DECISION_AT_INDEX", "non_adherent"), ("1.3.3", "C_EXC_DIED_D89", "excluded"),
+    ("1.3.3", "C_ADH_TWO_CHEMOTHERAPY_REGIMENS", "adherent"),
+    ("1.3.7", "MAN_ADH_SAME_DAY_REGIMENS", "adherent"), ("1.3.7", "MAN_NON_TAMOXIFEN_NEXT_DAY", "non_adherent"),
+    ("1.3.7", "MAN_INS_UNRECOGNISED", "insufficient_data"), ("1.3.7", "MAN_NON_DIED", "non_adherent"),
 ])
 def test_patient_outcomes(run, rule, patient, expected):
     assert run.failure() is None
     assert run.outcome(rule, patient) == expected
 
 
-def test_1_5_15_judges_each_bone_targeted_regimen(run):
-    outcomes = {k: v["outcome"] for k, v in run.outcomes("1.5.15").items()}
-    assert outcomes[("B_ZOL", "R1")] == "adherent"
-    assert outcomes[("B_DENOSUMAB_DM30", "R1")] == "adherent"
-    assert outcomes[("B_ALENDRONATE", "R1")] == "non_adherent"
-    assert outcomes[("B_LATER_BONE", "R1")] == "adherent"
-    assert ("NO_BONE", "R1") not in outcomes
-    assert outcomes[("B_ZOL_D90", "R1")] == "adherent"
-    assert ("B_DENOSUMAB_DM31", "R1") not in outcomes  # starts before bone metastases date - 30 days
-    row = run.outcomes("1.5.15")[("B_ALENDRONATE", "R1")]
-    assert row["reason"] == "not licensed for bone metastases: alendronic acid"
-    assert str(row["unit_date"]) == "2024-03-21"
+@pytest.mark.parametrize("rule, patient, code", [
+    ("1.3.2", "VC_CHEMO", "chemotherapy_first_line"), ("1.3.2", "VC_ENDO", "no_chemotherapy_first_line"),
+    ("1.3.2", "VC_DECLINED", "declined_by_patient"), ("1.3.2", "VC_ER_UNKNOWN", "er_status_unknown"),
+    ("1.3.2", "VC_ADH_SAME_DAY_REGIMENS", "chemotherapy_first_line"),
+    ("1.3.2", "VC_NON_CHEMO_NEXT_DAY", "no_chemotherapy_first_line"),
+    ("1.3.2", "VC_INS_UNRECOGNISED", "unrecognised_drug_names"), ("1.3.2", "VC_NON_DIED", "no_chemotherapy_first_line"),
+    ("1.3.3", "C_ENDO_D90", "endocrine_after_chemotherapy"), ("1.3.3", "C_ENDO_D91", "no_endocrine_after_chemotherapy"),
+    ("1.3.3", "C_MAINTENANCE", "endocrine_after_chemotherapy"), ("1.3.3", "C_DIED", "died_soon_after_chemotherapy"),
+    ("1.3.3", "C_EXC_DIED_D90", "died_soon_after_chemotherapy"), ("1.3.3", "C_EXC_DIED_D89", "died_soon_after_chemotherapy"),
+    ("1.3.3", "C_DIED_AFTER_WINDOW", "no_endocrine_after_chemotherapy"),
+    ("1.3.3", "C_EXC_DIED_AFTER_ENDOCRINE", "died_soon_after_chemotherapy"),
+    ("1.3.3", "C_DECLINED", "declined_by_patient"), ("1.3.3", "C_INS_ER", "er_status_unknown"),
+    ("1.3.3", "C_EXC_DECISION_END_M30", "declined_by_patient"),
+    ("1.3.3", "C_NON_DECISION_END_M31", "no_endocrine_after_chemotherapy"),
+    ("1.3.7", "MAN_TAM", "tamoxifen_given"), ("1.3.7", "MAN_AI", "no_tamoxifen"),
+    ("1.3.7", "MAN_TAM_DECLINED", "declined_by_patient"), ("1.3.7", "MAN_ER_UNKNOWN", "er_status_unknown"),
+    ("1.3.7", "MAN_INS_SEX", "sex_unknown"), ("1.3.7", "MAN_ADH_SAME_DAY_REGIMENS", "tamoxifen_given"),
+    ("1.3.7", "MAN_NON_TAMOXIFEN_NEXT_DAY", "no_tamoxifen"), ("1.3.7", "MAN_INS_UNRECOGNISED", "unrecognised_drug_names"),
+])
+def test_reason_codes(run, rule, patient, code):
+    assert run.outcomes(rule)[(patient, patient)]["reason_code"] == code
 
 
-def test_1_5_15_uses_the_bone_targeted_drugs_own_start(run):
-    """A bone-targeted drug added to a running endocrine regimen is judged from its own start: the
-    regimen's start (letrozole from day -100) is before bone metastases - 30 days."""
-    rows = run.outcomes("1.5.15")
-    assert rows[("B_ADDED_EARLY", "R1")]["outcome"] == "adherent"
-    assert str(rows[("B_ADDED_EARLY", "R1")]["unit_date"]) == day(10)
-    assert str(rows[("B_ADDED_LATE", "R1")]["unit_date"]) == day(200)
+def test_1_3_3_reasons_name_the_chemotherapy_and_what_followed(run):
+    rows = run.outcomes("1.3.3")
+    assert rows[("C_EXC_DIED_AFTER_ENDOCRINE", "C_EXC_DIED_AFTER_ENDOCRINE")]["reason"] == (
+        f"died on {day(200)}, within 90 days after the end of first-line chemotherapy (paclitaxel) given from "
+        f"{day(10)} to {day(150)}")
+    assert rows[("C_ADH_TWO_CHEMOTHERAPY_REGIMENS", "C_ADH_TWO_CHEMOTHERAPY_REGIMENS")]["reason"] == (
+        f"endocrine therapy started {day(180)} (letrozole, palbociclib), after first-line chemotherapy (carboplatin, "
+        f"paclitaxel) given from {day(10)} to {day(150)}")
+    assert rows[("C_MAINTENANCE", "C_MAINTENANCE")]["reason"] == (
+        f"endocrine therapy started {day(100)} (anastrozole), during first-line chemotherapy (paclitaxel) given from "
+        f"{day(10)} to {day(150)}")
+    assert rows[("C_NOTHING", "C_NOTHING")]["reason"] == (
+        "no endocrine therapy running at the end of, or started within 90 days after, first-line chemotherapy "
+        f"(paclitaxel) given from {day(10)} to {day(150)}")
 
 
-def test_1_3_3_death_reason(run):
-    assert run.outcomes("1.3.3")[("C_EXC_DIED_AFTER_ENDOCRINE", "C_EXC_DIED_AFTER_ENDOCRINE")]["reason"] == \
-        "clinical_exclusion: died on 2024-09-17, within 90 days of the end of first-line chemotherapy"
+def test_1_3_2_and_1_3_7_reasons_name_the_line(run):
+    assert run.outcomes("1.3.2")[("VC_ENDO", "VC_ENDO")]["reason"] == (
+        f"the first-line regimen started {day(5)} (letrozole) contains no chemotherapy, although visceral crisis was "
+        f"recorded at the diagnosis of advanced disease ({day(0)})")
+    assert run.outcomes("1.3.7")[("MAN_NON_TAMOXIFEN_NEXT_DAY", "MAN_NON_TAMOXIFEN_NEXT_DAY")]["reason"] == (
+        f"the first palliative endocrine treatment started {day(10)} (anastrozole) contains no tamoxifen")
+    assert run.outcomes("1.3.7")[("MAN_ADH_SAME_DAY_REGIMENS", "MAN_ADH_SAME_DAY_REGIMENS")]["reason"] == (
+        f"the first palliative endocrine treatment started {day(10)} (anastrozole, tamoxifen) contains tamoxifen")
 
 
-def test_1_5_15_tells_the_licensed_doses_from_the_osteoporosis_products(run):
-    """Zometa 4 mg and Xgeva 120 mg are licensed for bone metastases; Aclasta (zoledronic acid 5 mg,
-    yearly for osteoporosis) is not. A dose written in the name must not turn one into the other."""
-    outcomes = {k: v["outcome"] for k, v in run.outcomes("1.5.15").items()}
-    assert outcomes[("B_ZOL_4MG", "R1")] == "adherent"
-    assert outcomes[("B_XGEVA_120MG", "R1")] == "adherent"
-    assert outcomes[("B_ACLASTA", "R1")] == "non_adherent"
+def test_no_reason_carries_a_code_index_arithmetic_or_a_sentinel_date(run):
+    rows = run.query("select * from rules.case_outcomes where rule_id in ('1.3.2', '1.3.3', '1.3.7')")
+    assert len(rows) > 40
+    assert unreadable_outcomes(rows) == []

@@ -1,9 +1,11 @@
 """CG81 1.3.4: an aromatase inhibitor for postmenopausal ER-positive women, (a) with no prior
-endocrine therapy and (b) previously treated with tamoxifen."""
+endocrine therapy and (b) previously treated with tamoxifen. Prior treatment history complete or
+partial: test_1_3_4_to_1_3_7_prior_therapy_history.py."""
 import pytest
 
 from tests.conftest import run_audit
-from tests.extract_builder import Extract
+from tests.extract_builder import Extract, day
+from tests.rules.readable_reasons import unreadable_outcomes
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +47,20 @@ def run(tmp_path_factory):
     x.patient("B_INS_SEX", sex="unknown").metastatic(de_novo=False).pathology().regimen(**prior_tamoxifen) \
         .regimen("anastrozole", start=20)
     x.patient("ABSENT_PRIOR_AI").metastatic().pathology().regimen("anastrozole", start=-1500, end=-100, intent="adjuvant").regimen("tamoxifen", start=14)
+    # the first endocrine line groups regimens started the same day; the next day is a later line
+    x.patient("A_ADH_FULVESTRANT_LETROZOLE_SAME_DAY").metastatic().pathology() \
+        .regimen("fulvestrant", start=14).regimen("letrozole", start=14)
+    x.patient("A_NON_FULVESTRANT_LETROZOLE_NEXT_DAY").metastatic().pathology() \
+        .regimen("fulvestrant", start=14).regimen("letrozole", start=15)
+    x.patient("A_ADH_PALBOCICLIB_LETROZOLE_SAME_DAY").metastatic().pathology() \
+        .regimen("palbociclib", start=14).regimen("letrozole", start=14)
+    x.patient("A_ADH_PALBOCICLIB_LETROZOLE_NEXT_DAY").metastatic().pathology() \
+        .regimen("palbociclib", start=14).regimen("letrozole", start=15)
+    # unrecognised drug names could be the aromatase inhibitor
+    x.patient("A_INS_UNRECOGNISED").metastatic().pathology().regimen(["fulvestrant", "Hormone NOS"], start=14)
+    # no window: the line given decides, a death after it never excludes
+    x.patient("A_NON_DIED_AFTER_TAMOXIFEN", date_of_death=day(20)).metastatic().pathology().regimen("tamoxifen", start=14)
+    x.patient("A_ADH_DIED_AFTER_AI", date_of_death=day(20)).metastatic().pathology().regimen("letrozole", start=14)
     folder = tmp_path_factory.mktemp("rule_1_3_4")
     return run_audit(x.write(folder / "extract"), folder)
 
@@ -65,6 +81,12 @@ def run(tmp_path_factory):
     ("B_INS_SEX", None, "insufficient_data"),
     ("B_ADH", None, "adherent"), ("B_NON", None, "non_adherent"), ("B_PRIOR_TAM_DM31", None, "adherent"),
     ("B_TAM_AND_GNRH", None, "adherent"), ("ABSENT_PRIOR_AI", None, None),
+    ("A_ADH_FULVESTRANT_LETROZOLE_SAME_DAY", "adherent", None),
+    ("A_NON_FULVESTRANT_LETROZOLE_NEXT_DAY", "non_adherent", None),
+    ("A_ADH_PALBOCICLIB_LETROZOLE_SAME_DAY", "adherent", None),
+    ("A_ADH_PALBOCICLIB_LETROZOLE_NEXT_DAY", "adherent", None),
+    ("A_INS_UNRECOGNISED", "insufficient_data", None),
+    ("A_NON_DIED_AFTER_TAMOXIFEN", "non_adherent", None), ("A_ADH_DIED_AFTER_AI", "adherent", None),
 ])
 def test_outcome(run, patient, expected_a, expected_b):
     assert run.failure() is None
@@ -72,8 +94,49 @@ def test_outcome(run, patient, expected_a, expected_b):
     assert run.outcome("1.3.4b", patient) == expected_b
 
 
-def test_evidence_names_the_regimen(run):
+GIVEN, NONE_GIVEN = "aromatase_inhibitor_given", "no_aromatase_inhibitor"
+
+
+@pytest.mark.parametrize("rule, patient, code", [
+    ("1.3.4a", "A_ADH", GIVEN), ("1.3.4a", "A_NON", NONE_GIVEN), ("1.3.4a", "A_EXC", "contraindicated"),
+    ("1.3.4a", "A_EXC_EDGE_30", "declined_by_patient"), ("1.3.4a", "A_NON_EDGE_31", NONE_GIVEN),
+    ("1.3.4a", "A_INS_MENOPAUSE", "menopausal_status_unknown"),
+    ("1.3.4a", "A_INS_MENOPAUSE_UNKNOWN", "menopausal_status_unknown"),
+    ("1.3.4a", "A_INS_SEX", "sex_unknown"), ("1.3.4a", "A_INS_ER", "er_status_unknown"),
+    ("1.3.4a", "A_INS_UNRECOGNISED", "unrecognised_drug_names"),
+    ("1.3.4a", "A_NON_FULVESTRANT_LETROZOLE_NEXT_DAY", NONE_GIVEN),
+    ("1.3.4a", "A_ADH_FULVESTRANT_LETROZOLE_SAME_DAY", GIVEN),
+    ("1.3.4b", "B_ADH", GIVEN), ("1.3.4b", "B_NON", NONE_GIVEN), ("1.3.4b", "B_EXC", "contraindicated"),
+    ("1.3.4b", "B_INS_MENOPAUSE", "menopausal_status_unknown"), ("1.3.4b", "B_INS_ER", "er_status_unknown"),
+    ("1.3.4b", "B_INS_SEX", "sex_unknown"),
+])
+def test_reason_codes(run, rule, patient, code):
+    assert run.outcomes(rule)[(patient, patient)]["reason_code"] == code
+
+
+def test_reasons_name_the_first_endocrine_line(run):
     row = run.outcomes("1.3.4b")[("B_NON", "B_NON")]
     assert row["evidence"]["prior_endocrine_drugs"] == ["tamoxifen"]
     assert row["evidence"]["first_endocrine_drugs"] == ["fulvestrant"]
-    assert "no aromatase inhibitor" in row["reason"]
+    assert row["reason"] == (f"the first palliative endocrine treatment started {day(20)} (fulvestrant) contains no "
+                             "aromatase inhibitor (anastrozole, letrozole or exemestane), after tamoxifen before the "
+                             f"diagnosis of advanced disease (first started {day(-1500)})")
+    rows = run.outcomes("1.3.4a")
+    assert rows[("A_NON_FULVESTRANT_LETROZOLE_NEXT_DAY", "A_NON_FULVESTRANT_LETROZOLE_NEXT_DAY")]["reason"] == (
+        f"the first palliative endocrine treatment started {day(14)} (fulvestrant) contains no aromatase inhibitor "
+        "(anastrozole, letrozole or exemestane)")
+    same_day = rows[("A_ADH_FULVESTRANT_LETROZOLE_SAME_DAY", "A_ADH_FULVESTRANT_LETROZOLE_SAME_DAY")]
+    assert same_day["reason"] == (f"the first palliative endocrine treatment started {day(14)} (fulvestrant, letrozole) "
+                                  "contains an aromatase inhibitor")
+    assert same_day["evidence"]["first_endocrine_regimen_id"] == "R1+R2"
+    next_day = rows[("A_ADH_PALBOCICLIB_LETROZOLE_NEXT_DAY", "A_ADH_PALBOCICLIB_LETROZOLE_NEXT_DAY")]
+    assert next_day["evidence"]["first_endocrine_drugs"] == ["letrozole"]
+    assert rows[("A_INS_MENOPAUSE", "A_INS_MENOPAUSE")]["reason"] == (
+        f"menopausal status at the diagnosis of advanced disease ({day(0)}) is not recorded")
+    assert rows[("A_INS_SEX", "A_INS_SEX")]["reason"] == "the patient's sex is not recorded"
+
+
+def test_no_reason_carries_a_code_index_arithmetic_or_a_sentinel_date(run):
+    rows = run.query("select * from rules.case_outcomes where rule_id in ('1.3.4a', '1.3.4b')")
+    assert len(rows) > 30
+    assert unreadable_outcomes(rows) == []
