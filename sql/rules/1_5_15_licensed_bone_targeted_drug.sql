@@ -2,7 +2,8 @@
 -- indication (denosumab is licensed too). Unit: regimen with a bone-targeted drug starting on or
 -- after the date bone metastases were first recorded - $days_before_bone_metastases days. Each
 -- drug's own start counts, not its regimen's (as 1.5.14): a bisphosphonate added to a running
--- endocrine regimen is judged from the day it was added.
+-- endocrine regimen is judged from the day it was added. "Licensed" is the value set's flag, the same
+-- one 1.5.14 applies, so the two rules agree on every drug.
 with bone_metastases as (
     select patient_id, trigger_date as bone_metastases_date
     from timeline.clinical_triggers where trigger = 'bone_metastases'
@@ -24,7 +25,9 @@ units as (
         min(start_date) as bone_targeted_start_date,
         any_value(bone_metastases_date) as bone_metastases_date,
         list_sort(list_distinct(list(drug))) as bone_targeted_drugs,
-        list_sort(list_distinct(list(drug) filter (where not is_licensed_for_bone_metastases))) as unlicensed
+        list_sort(list_distinct(list(drug) filter (where not is_licensed_for_bone_metastases))) as unlicensed,
+        -- an osteoporosis preparation may be added to a regimen begun with a licensed drug: its own start
+        min(start_date) filter (where not is_licensed_for_bone_metastases) as unlicensed_start_date
     from bone_targeted_drugs
     group by patient_id, regimen_id
 ),
@@ -35,20 +38,24 @@ final as (
         u.regimen_id as unit_id,
         u.bone_targeted_start_date as unit_date,
         r.provider_code,
-        null as exclusion_reason,
-        null as population_unknown_reason,
         coalesce(len(u.unlicensed), 0) = 0 as numerator_met,
-        null as numerator_unknown_reason,
-        'licensed for bone metastases: ' || array_to_string(u.bone_targeted_drugs, ', ') as adherent_reason,
-        'not licensed for bone metastases: ' || array_to_string(u.unlicensed, ', ') as non_adherent_reason,
-        []::varchar[] as exception_treatments,
-        null::date as exception_window_end,
-        null::date as window_end,
+        'licensed_for_bone_metastases: ' || text_list(u.bone_targeted_drugs, 'and')
+            || case when len(u.bone_targeted_drugs) = 1 then ' (started ' else ' (first started ' end
+            || strftime(u.bone_targeted_start_date, '%Y-%m-%d') || ') '
+            || case when len(u.bone_targeted_drugs) = 1 then 'is' else 'are' end
+            || ' licensed for bone metastases' as adherent_reason,
+        'not_licensed_for_bone_metastases: ' || text_list(u.unlicensed, 'and')
+            || case when len(u.unlicensed) = 1 then ' (started ' else ' (first started ' end
+            || strftime(u.unlicensed_start_date, '%Y-%m-%d') || ') '
+            || case when len(u.unlicensed) = 1 then 'is an osteoporosis preparation' else 'are osteoporosis preparations' end
+            || ', not licensed for bone metastases (licensed: zoledronic acid, pamidronate, ibandronic acid, '
+            || 'sodium clodronate, denosumab 120 mg)' as non_adherent_reason,
         {
             'regimen_id': u.regimen_id,
             'start_date': u.bone_targeted_start_date,
             'regimen_start_date': r.start_date,
             'bone_targeted_drugs': u.bone_targeted_drugs,
+            'unlicensed_drugs': u.unlicensed,
             'drugs': r.drugs,
             'bone_metastases_date': u.bone_metastases_date
         } as evidence

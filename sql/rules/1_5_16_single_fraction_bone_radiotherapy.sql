@@ -1,5 +1,9 @@
 -- CG81 1.5.16: use external beam radiotherapy in a single fraction of 8 Gy to treat patients with
--- bone metastases and pain. Unit: radiotherapy course.
+-- bone metastases and pain. Unit: radiotherapy course to a bone site for pain, dated by its start.
+-- Stereotactic, retreatment and radical courses are clinical exclusions, each with its own reason
+-- code; a course without a recorded indication may or may not be for pain (population unknown); a
+-- missing dose or number of fractions leaves the numerator unknown. The prescription decides, so
+-- there is no window and a death never excludes.
 with cohort as (
     select patient_id, index_date, provider_code as patient_provider_code from timeline.patient_cohort
 ),
@@ -14,6 +18,20 @@ bone_courses as (
       and coalesce(r.indication, 'unknown') in ('pain', 'unknown')
 ),
 
+described as (
+    select
+        *,
+        -- the course as the notes name it: 'radiotherapy to the spine started 2024-03-11'
+        'radiotherapy to ' || case site
+                when 'bone_spine' then 'the spine' when 'bone_pelvis' then 'the pelvis'
+                when 'bone_long' then 'a long bone' when 'bone_rib' then 'the ribs' when 'bone_skull' then 'the skull'
+                else 'bone (other site)' end
+            || ' started ' || strftime(start_date, '%Y-%m-%d') as course_text,
+        format('{:g}', prescribed_dose_gy::double) || ' Gy in ' || prescribed_fractions
+            || case when prescribed_fractions = 1 then ' fraction' else ' fractions' end as fractionation_text
+    from bone_courses
+),
+
 final as (
     select
         patient_id,
@@ -21,26 +39,27 @@ final as (
         start_date as unit_date,
         unit_provider_code as provider_code,
         case
-            when technique = 'stereotactic' then 'clinical_exclusion: stereotactic radiotherapy'
-            when retreatment then 'clinical_exclusion: re-irradiation of a previously treated site'
-            when intent = 'radical' then 'clinical_exclusion: radical intent'
+            when technique = 'stereotactic' then 'stereotactic: ' || course_text
+                || ' was stereotactic radiotherapy, which the recommendation of a single fraction does not cover'
+            when retreatment then 'retreatment: ' || course_text || ' re-irradiated a previously treated site'
+            when intent = 'radical' then 'radical_intent: ' || course_text || ' had radical (curative) intent'
         end as exclusion_reason,
         case when coalesce(indication, 'unknown') = 'unknown'
-            then 'indication unknown (cannot tell whether the course treated pain)' end as population_unknown_reason,
+            then 'indication_unknown: ' || course_text
+                 || ' has no recorded indication, so whether it treated pain is not known' end as population_unknown_reason,
         case when prescribed_dose_gy is not null and prescribed_fractions is not null
             then abs(prescribed_dose_gy - $single_fraction_dose_gy) < 0.01 and prescribed_fractions = 1
         end as numerator_met,
         case
-            when prescribed_dose_gy is null and prescribed_fractions is null then 'prescribed_dose_gy and prescribed_fractions missing'
-            when prescribed_dose_gy is null then 'prescribed_dose_gy missing'
-            else 'prescribed_fractions missing'
+            when prescribed_dose_gy is null and prescribed_fractions is null
+                then 'dose_and_fractions_missing: ' || course_text || ' for pain has neither the prescribed dose nor the number of fractions recorded'
+            when prescribed_dose_gy is null
+                then 'dose_missing: ' || course_text || ' for pain has no prescribed dose recorded'
+            else 'fractions_missing: ' || course_text || ' for pain has no number of fractions recorded'
         end as numerator_unknown_reason,
-        'single fraction of ' || prescribed_dose_gy || ' Gy' as adherent_reason,
-        prescribed_dose_gy || ' Gy in ' || prescribed_fractions || ' fraction(s), not '
-            || $single_fraction_dose_gy || ' Gy in 1' as non_adherent_reason,
-        []::varchar[] as exception_treatments,
-        null::date as exception_window_end,
-        null::date as window_end,
+        'single_fraction_8_gy: ' || course_text || ' for pain: ' || fractionation_text as adherent_reason,
+        'not_single_fraction_8_gy: ' || course_text || ' for pain: ' || fractionation_text || ', not a single fraction of '
+            || format('{:g}', $single_fraction_dose_gy::double) || ' Gy' as non_adherent_reason,
         {
             'course_id': course_id,
             'start_date': start_date,
@@ -52,7 +71,7 @@ final as (
             'prescribed_dose_gy': prescribed_dose_gy,
             'prescribed_fractions': prescribed_fractions
         } as evidence
-    from bone_courses
+    from described
 )
 
 select * from final
