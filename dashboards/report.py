@@ -230,6 +230,7 @@ def build_dashboard(data: DashboardData, run: dict) -> str:
     d = data.disclosure
     return PAGE.substitute(
         plotlyjs=get_plotlyjs(),
+        plot_function=figures.plot_function(),
         data_quality_banner=_data_quality_banner(data.data_quality_warnings),
         rules_not_judged=_rules_not_judged_notice(data.rules_not_judged),
         subtitle=html.escape(f"{run['guideline']} (version {run['guideline_version']}) · extract folder …/{run['extract']}"),

@@ -1,4 +1,4 @@
-"""Reading the figures of a dashboard.html written by Plotly, for tests."""
+"""Reading the figures of a dashboard.html (each drawn by `abcPlot("<id>", [traces], {layout})`), for tests."""
 import base64
 import json
 
@@ -6,8 +6,8 @@ import numpy as np
 
 
 def figure_traces(page: str, div_id: str) -> list[dict]:
-    """The traces of the figure drawn into `div_id` (Plotly.newPlot("<id>", [traces], layout))."""
-    call = page.index("Plotly.newPlot(", page.index(f'document.getElementById("{div_id}")'))
+    """The traces of the figure drawn into `div_id` (abcPlot("<id>", [traces], layout))."""
+    call = page.index("abcPlot(", page.index(f'document.getElementById("{div_id}")'))
     start = page.index("[", page.index(f'"{div_id}"', call))
     traces, _ = json.JSONDecoder().raw_decode(page[start:])
     return traces
@@ -21,8 +21,8 @@ def values(array) -> list:
 
 
 def figure_layout(page: str, div_id: str) -> dict:
-    """The layout of the figure drawn into `div_id`: the object after its traces in Plotly.newPlot."""
-    call = page.index("Plotly.newPlot(", page.index(f'document.getElementById("{div_id}")'))
+    """The layout of the figure drawn into `div_id`: the object after its traces in abcPlot."""
+    call = page.index("abcPlot(", page.index(f'document.getElementById("{div_id}")'))
     start = page.index("[", page.index(f'"{div_id}"', call))
     decoder = json.JSONDecoder()
     _, end = decoder.raw_decode(page[start:])
