@@ -8,12 +8,11 @@ import dagster as dg
 from pipelines.automation import inbox_sensor, quarterly_job, quarterly_schedule
 from pipelines.data_quality_summary import data_quality_summary
 from pipelines.ingest.assets import raw_assets
-from pipelines.measures.assets import (descriptive_figures, disclosed_measures, field_completeness, measures,
-                                       quarter_measures)
+from pipelines.measures.assets import measure_assets, quarter_measures
 from pipelines.reports.assets import report_assets
 from pipelines.reports.quarterly import quarterly_report
 from pipelines.resources import default_resources  # noqa: F401  (the CLI's and the tests' too)
-from pipelines.rules.assets import case_outcomes, quarter_case_outcomes, rule_assets, rule_catalogue
+from pipelines.rules.assets import quarter_case_outcomes, rule_assets
 from pipelines.timeline.assets import timeline_assets
 from pipelines.validate.assets import validated_assets
 
@@ -21,8 +20,8 @@ STAGES = {
     "ingest": raw_assets,
     "validate": [*validated_assets, data_quality_summary],
     "timeline": timeline_assets,
-    "rules": [rule_catalogue, *rule_assets, case_outcomes],
-    "measures": [measures, descriptive_figures, disclosed_measures, field_completeness],
+    "rules": rule_assets,
+    "measures": measure_assets,
     "reports": report_assets,
 }
 ALL_ASSETS = [asset for assets in STAGES.values() for asset in assets]

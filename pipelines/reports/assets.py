@@ -16,60 +16,69 @@ from pipelines.reports.provider_exports import write_icb_exports, write_provider
 from pipelines.reports.publish import PublishRefused, carry_forward_quarters, publish
 from pipelines.resources import AuditDatabase, AuditSettings
 
-@dg.asset(group_name="reports", deps=["case_outcomes", "measures", "descriptive_figures"], kinds={"csv"},
-          description="case_outcomes.csv, measures.csv, descriptive_figures.csv and measure_reports.json "
-                      "(FHIR R4 MeasureReports); byte-identical for identical input and configuration.")
-def audit_tables(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
-    folder = audit.staging_path(context.run_id)
-    with duckdb.connect() as con:
-        outcomes = files.write_case_outcomes(con, folder)
-        measure_rows = files.write_measures(con, folder)
-        figure_rows = files.write_descriptive_figures(con, folder)
-        measures = con.execute("select * from measures.measures").df()
-    bundle = build_measure_reports(measures, audit.rules.audited_rules)
+def _audit_tables(con, audit: AuditSettings, folder) -> dict:
+    outcomes = files.write_case_outcomes(con, folder)
+    measure_rows = files.write_measures(con, folder)
+    figure_rows = files.write_descriptive_figures(con, folder)
+    bundle = build_measure_reports(con.execute("select * from measures.measures").df(), audit.rules.audited_rules)
     reports = write_measure_reports(bundle, folder)
-    return dg.MaterializeResult(metadata={"case_outcomes_rows": outcomes, "measures_rows": measure_rows,
-                                          "descriptive_figures_rows": figure_rows, "measure_reports": reports})
+    return {"case_outcomes_rows": outcomes, "measures_rows": measure_rows, "descriptive_figures_rows": figure_rows,
+            "measure_reports": reports}
 
 
-@dg.asset(group_name="reports", deps=["case_outcomes", "drug_name_map", "disclosed_measures"], kinds={"csv", "xlsx"},
-          description="data_quality/: validation results, quarantined rows with reasons, unrecognised codes "
-                      "and drug names; exports/<provider>/: each provider's own non-adherent cases (CSV, XLSX); "
-                      "exports/icb/<ICB>/: disclosure-controlled measures for commissioners.")
-def quality_files(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
-    folder = audit.staging_path(context.run_id)
+def _quality_files(con, audit: AuditSettings, folder) -> dict:
     guideline = f"{audit.rules.guideline} (version {audit.rules.guideline_version})"
-    with duckdb.connect() as con:
-        written = files.write_data_quality(con, folder)
-        providers = write_provider_exports(con, folder, guideline)
-        icbs = write_icb_exports(con, folder)
-    return dg.MaterializeResult(metadata={**written, "provider_exports": len(providers), "icb_exports": len(icbs)})
+    written = files.write_data_quality(con, folder)
+    providers = write_provider_exports(con, folder, guideline)
+    icbs = write_icb_exports(con, folder)
+    return {**written, "provider_exports": len(providers), "icb_exports": len(icbs)}
 
 
-@dg.asset(group_name="reports",
-          deps=["measures", "disclosed_measures", "descriptive_figures", "field_completeness", "data_quality_summary"],
-          kinds={"plotly", "html"},
-          description="dashboard.html: data completeness, scorecard with ICB and period filters, funnel plot and "
-                      "trend per measure, descriptive figures, rule definitions; self-contained and offline.")
-def dashboard(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
-    folder = audit.staging_path(context.run_id)
-    with duckdb.connect() as con:
-        data = DashboardData(
-            disclosed=con.execute("select * from measures.disclosed_measures").df(),
-            exact=con.execute("""select rule_id, level, "group", period, numerator, denominator
-                                 from measures.measures""").df(),
-            descriptive=con.execute("select * from measures.descriptive_figures").df(),
-            field_completeness=con.execute("select * from measures.field_completeness").df(),
-            rules=audit.rules.rules, disclosure=audit.config.section("disclosure"),
-            data_quality_warnings=[w.message for w in stored_warnings(con)],
-            rules_not_judged=rules_not_judged(con, audit.rules.audited_rules))
+def _dashboard(con, audit: AuditSettings, folder) -> dict:
+    data = DashboardData(
+        disclosed=con.execute("select * from measures.disclosed_measures").df(),
+        exact=con.execute("""select rule_id, level, "group", period, numerator, denominator
+                             from measures.measures""").df(),
+        descriptive=con.execute("select * from measures.descriptive_figures").df(),
+        field_completeness=con.execute("select * from measures.field_completeness").df(),
+        rules=audit.rules.rules, disclosure=audit.config.section("disclosure"),
+        data_quality_warnings=[w.message for w in stored_warnings(con)],
+        rules_not_judged=rules_not_judged(con, audit.rules.audited_rules))
     page = build_dashboard(data, {"guideline": audit.rules.guideline,
                                   "guideline_version": audit.rules.guideline_version,
                                   "extract": "/".join(audit.input_path.parts[-2:])})
     path = folder / "dashboard.html"
     path.write_text(page, encoding="utf-8")
-    return dg.MaterializeResult(metadata={"bytes": path.stat().st_size,
-                                          "dashboard": dg.MetadataValue.path(str(audit.output_path / "dashboard.html"))})
+    return {"bytes": path.stat().st_size, "dashboard": dg.MetadataValue.path(str(audit.output_path / "dashboard.html"))}
+
+
+# name -> (description, upstream assets, kinds, writer); written into the run's staging folder in this order.
+REPORT_FILES = {
+    "audit_tables": ("case_outcomes.csv, measures.csv, descriptive_figures.csv and measure_reports.json "
+                     "(FHIR R4 MeasureReports); byte-identical for identical input and configuration.",
+                     ["case_outcomes", "measures", "descriptive_figures"], {"csv"}, _audit_tables),
+    "quality_files": ("data_quality/: validation results, quarantined rows with reasons, unrecognised codes and drug "
+                      "names; exports/<provider>/: each provider's own non-adherent cases (CSV, XLSX); "
+                      "exports/icb/<ICB>/: disclosure-controlled measures for commissioners.",
+                      ["case_outcomes", "drug_name_map", "disclosed_measures"], {"csv", "xlsx"}, _quality_files),
+    "dashboard": ("dashboard.html: data completeness, scorecard with ICB and period filters, funnel plot and trend "
+                  "per measure, descriptive figures, rule definitions; self-contained and offline.",
+                  ["measures", "disclosed_measures", "descriptive_figures", "field_completeness",
+                   "data_quality_summary"], {"plotly", "html"}, _dashboard),
+}
+
+
+# One step writes every file (a Dagster step costs ~0.25 s); publishing is a step of its own, after it.
+@dg.multi_asset(name="report_files", can_subset=True, specs=[
+    dg.AssetSpec(name, group_name="reports", deps=deps, kinds=kinds, description=description)
+    for name, (description, deps, kinds, _) in REPORT_FILES.items()])
+def report_files(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase):
+    selected = {key.to_user_string() for key in context.selected_asset_keys}
+    folder = audit.staging_path(context.run_id)
+    with duckdb.connect() as con:
+        for name, (_, _, _, write) in REPORT_FILES.items():
+            if name in selected:
+                yield dg.MaterializeResult(asset_key=name, metadata=write(con, audit, folder))
 
 
 def _stage_timings(context: dg.AssetExecutionContext, group_of: dict[str, str]) -> dict[str, float]:
@@ -80,7 +89,7 @@ def _stage_timings(context: dg.AssetExecutionContext, group_of: dict[str, str]) 
     return {stage: round(seconds, 2) for stage, seconds in sorted(timings.items())}
 
 
-@dg.asset(group_name="reports", deps=[audit_tables, quality_files, dashboard, "quarterly_report", "data_quality_summary"],
+@dg.asset(group_name="reports", deps=[*REPORT_FILES, "quarterly_report", "data_quality_summary"],
           kinds={"json"},
           description="run_manifest.json, then the staged outputs replace OUT_DIR in one move.")
 def published_audit(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
@@ -104,4 +113,4 @@ def published_audit(context: dg.AssetExecutionContext, audit: AuditSettings, duc
                                           "dashboard": dg.MetadataValue.path(str(audit.output_path / "dashboard.html"))})
 
 
-report_assets = [audit_tables, quality_files, dashboard, published_audit]
+report_assets = [report_files, published_audit]

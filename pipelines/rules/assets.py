@@ -1,4 +1,4 @@
-"""Rules stage: one asset per audited recommendation in the catalogue, plus the union of outcomes.
+"""Rules stage: the catalogue in force, one asset per audited recommendation, and the union of outcomes.
 
 A rule's SQL file yields its units with population, numerator, exclusion and exception fields;
 sql/rules/resolve_outcomes.sql applies the shared eCQM precedence and writes the case outcomes.
@@ -18,9 +18,8 @@ RESOLVER = "rules/resolve_outcomes.sql"
 OUTCOMES = ("adherent", "non_adherent", "excluded", "insufficient_data")
 
 
-@dg.asset(group_name="rules", kinds={"duckdb", "python"},
-          description="The rule catalogue in force for this run, with targets from the configuration.")
-def rule_catalogue(audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
+def _write_catalogue(con, audit: AuditSettings) -> dict:
+    """rules.catalogue: the rule catalogue in force for this run, with targets from the configuration."""
     config = audit.config
     rows = [{
         "rule_id": r.id, "rule_order": r.order, "title": r.title, "section": r.section,
@@ -29,11 +28,10 @@ def rule_catalogue(audit: AuditSettings, duckdb: AuditDatabase) -> dg.Materializ
         "target": rule_target(r, config.section("targets"), config.rule_overrides(r.id)),
         "parameters": json.dumps(rule_parameters(r, config.rule_overrides(r.id)), sort_keys=True),
     } for r in audit.rules.rules]
-    with duckdb.connect() as con:
-        con.execute("create schema if not exists rules")
-        con.register("catalogue_rows", pd.DataFrame(rows))
-        con.execute("create or replace table rules.catalogue as select * from catalogue_rows order by rule_order")
-    return dg.MaterializeResult(metadata={"rules": len(rows), "catalogue": audit.rules.name})
+    con.register("catalogue_rows", pd.DataFrame(rows))
+    con.execute("create or replace table rules.catalogue as select * from catalogue_rows order by rule_order")
+    con.unregister("catalogue_rows")
+    return {"rules": len(rows), "catalogue": audit.rules.name}
 
 
 def _rule_spec(rule: Rule) -> dg.AssetSpec:
@@ -60,40 +58,47 @@ def _resolve_rule(con, rule: Rule, audit: AuditSettings) -> dict:
             "adherence": dg.MetadataValue.float(round(adherence, 4)) if adherence is not None else "n/a"}
 
 
+def _union_case_outcomes(con, audit: AuditSettings) -> dict:
+    """rules.case_outcomes: every rule's case outcomes in one table, in catalogue order."""
+    union = "\nunion all\n".join(f"select * from rules.{r.asset_name}" for r in audit.rules.audited_rules)
+    con.execute(f"""create or replace table rules.case_outcomes as
+        with outcomes as ({union})
+        select o.* from outcomes o join rules.catalogue c using (rule_id)
+        order by c.rule_order, o.patient_id, o.unit_id""")
+    return {"rows": con.execute("select count(*) from rules.case_outcomes").fetchone()[0]}
+
+
 AUDITED_RULES = load_catalogue().audited_rules
+CATALOGUE_SPEC = dg.AssetSpec("rule_catalogue", group_name="rules", kinds={"duckdb", "python"},
+                              description="The rule catalogue in force for this run, with targets from the configuration.")
+CASE_OUTCOMES_SPEC = dg.AssetSpec("case_outcomes", group_name="rules", kinds={"duckdb"},
+                                  deps=[r.asset_name for r in AUDITED_RULES],
+                                  description="Every rule's case outcomes in one table, in catalogue order.")
 
 
-# One step for every rule (a step costs ~0.25 s of Dagster bookkeeping, a rule's SQL milliseconds);
-# each rule stays its own asset in the graph, and the UI can materialise any subset of them.
-@dg.multi_asset(name="rules", specs=[_rule_spec(r) for r in AUDITED_RULES], can_subset=True)
+# One step for the catalogue, every rule and their union (a step costs ~0.25 s of Dagster
+# bookkeeping, a rule's SQL milliseconds); each rule stays its own asset in the graph, and the UI
+# can materialise any subset of them.
+@dg.multi_asset(name="rules", specs=[CATALOGUE_SPEC, *(_rule_spec(r) for r in AUDITED_RULES), CASE_OUTCOMES_SPEC],
+                can_subset=True)
 def rule_outcomes(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase):
     selected = {key.to_user_string() for key in context.selected_asset_keys}
     with duckdb.connect() as con:
         con.execute("create schema if not exists rules")
+        if "rule_catalogue" in selected:
+            yield dg.MaterializeResult(asset_key="rule_catalogue", metadata=_write_catalogue(con, audit))
         for rule in AUDITED_RULES:
             if rule.asset_name in selected:
                 yield dg.MaterializeResult(asset_key=rule.asset_name, metadata=_resolve_rule(con, rule, audit))
+        if "case_outcomes" in selected:
+            yield dg.MaterializeResult(asset_key="case_outcomes", metadata=_union_case_outcomes(con, audit))
 
 
 rule_assets = [rule_outcomes]
 
 
-@dg.asset(group_name="rules", deps=rule_assets, kinds={"duckdb"},
-          description="Every rule's case outcomes in one table, in catalogue order.")
-def case_outcomes(audit: AuditSettings, duckdb: AuditDatabase) -> dg.MaterializeResult:
-    tables = [r.asset_name for r in audit.rules.audited_rules]
-    union = "\nunion all\n".join(f"select * from rules.{t}" for t in tables)
-    with duckdb.connect() as con:
-        con.execute(f"""create or replace table rules.case_outcomes as
-            with outcomes as ({union})
-            select o.* from outcomes o join rules.catalogue c using (rule_id)
-            order by c.rule_order, o.patient_id, o.unit_id""")
-        rows = con.execute("select count(*) from rules.case_outcomes").fetchone()[0]
-    return dg.MaterializeResult(metadata={"rows": rows})
-
-
 @dg.asset(group_name="rules", partitions_def=REPORTING_QUARTERS, backfill_policy=SINGLE_RUN_BACKFILL,
-          deps=[case_outcomes], kinds={"duckdb", "sql"},
+          deps=["case_outcomes"], kinds={"duckdb", "sql"},
           description="The case outcomes of one reporting quarter (units dated in it), for the quarterly audit.")
 def quarter_case_outcomes(context: dg.AssetExecutionContext, duckdb: AuditDatabase) -> dg.MaterializeResult:
     quarters = run_quarters(context)

@@ -20,7 +20,8 @@ def test_tight_memory_limit_and_small_batches_give_the_same_audit(sample_output,
     result = dg.materialize(ALL_ASSETS, resources=resources, instance=dg.DagsterInstance.ephemeral(),
                             raise_on_error=False)
     assert result.success
-    therapy = result.asset_materializations_for_node("validated_systemic_therapy")[0].metadata
+    therapy = next(event.materialization.metadata for event in result.get_asset_materialization_events()
+                   if event.asset_key == dg.AssetKey("validated_systemic_therapy"))
     assert therapy["rows_read"].value > 5000 and therapy["validation_batches"].value >= therapy["rows_read"].value // 500
 
     with duckdb.connect(resources["duckdb"].path, read_only=True) as con:
