@@ -2,6 +2,7 @@
 
     python benchmarks/run.py --sizes 10000,100000,1000000 [--format parquet|csv] [--work DIR]
     python benchmarks/run.py --extract DIR          # an extract you already have (e.g. 8 patients)
+    python benchmarks/run.py --sizes 100000 --pandas-reference   # also time five rules in pandas vs SQL
 
 For every size: generation time (not part of the audit), the import cost of the pipeline on its
 own line, `abc-audit run` wall time from the shell with its peak RSS, seconds per stage (from the
@@ -107,6 +108,8 @@ def main() -> None:
     parser.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     parser.add_argument("--extract", type=Path, help="audit this extract instead of generating")
     parser.add_argument("--work", type=Path, help="folder for extracts and outputs (kept)")
+    parser.add_argument("--pandas-reference", action="store_true",
+                        help="time the vectorised pandas reference of five rules beside their SQL (pandas_reference.py)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="abc-audit-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -117,6 +120,12 @@ def main() -> None:
     for extract, patients in runs:
         extract = extract or _generate(work, patients, args.format)
         result = measure(extract, work / f"out-{patients or extract.name}", patients)
+        if args.pandas_reference:
+            sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: benchmarks/ is not on the path
+            from benchmarks.pandas_reference import time_reference
+            from pipelines.resources import work_dir_for
+
+            result["pandas_reference"] = time_reference(work_dir_for(work / f"out-{patients or extract.name}") / "audit.duckdb")
         name = f"{result['date']}-{patients or extract.name}.json"
         (RESULTS / name).write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         results.append(result)
