@@ -43,6 +43,15 @@ def test_every_audited_rule_uses_exactly_its_declared_parameters():
         assert used == set(rule.parameters), (rule.id, used ^ set(rule.parameters))
 
 
+def test_rules_read_the_timeline_never_the_validated_tables():
+    """Shared logic lives once, in the timeline (sql/timeline): a rule that read validated.* would
+    re-derive it, and two rules could then disagree on what a scan, a course or a care record is."""
+    files = {rule.sql for rule in load_catalogue().audited_rules}
+    assert len(files) >= 20
+    readers = sorted(f for f in files if re.search(r"\bvalidated\.", re.sub(r"--[^\n]*", "", sql_text(f))))
+    assert readers == []
+
+
 def test_docs_rules_md_is_in_sync_with_the_catalogue():
     rendered = render(load_catalogue(), load_config().section("targets"))
     assert (REPO / "docs" / "rules.md").read_text(encoding="utf-8") == rendered, "run `make docs`"

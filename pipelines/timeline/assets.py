@@ -20,7 +20,8 @@ SQL_MODELS = {
     "drug_exposures": "Drugs given, mapped to generic names and classes.",
     "regimens": "Regimens with dates, intent, drug classes, palliative and line-of-therapy flags.",
     "lines_of_therapy": "Palliative lines of therapy, numbered; chemotherapy and endocrine lines.",
-    "prior_endocrine_therapy": "Endocrine therapy before advanced disease (none / tamoxifen only / other).",
+    "prior_endocrine_therapy": "Endocrine therapy before advanced disease (none / tamoxifen only / other), and "
+                               "whether it is unknown (prior_therapy_history: partial).",
     "ovarian_suppression": "GnRH agonist courses and ovarian ablation or oophorectomy.",
     "anthracycline_suitability": "When each patient became unsuitable for anthracyclines (prior anthracycline "
                                  "regimen ended, or a contraindicated / not suitable decision).",
@@ -28,12 +29,15 @@ SQL_MODELS = {
     "chemotherapy_lines_after_anthracycline_unsuitability": "Palliative chemotherapy lines starting after "
                                  "unsuitability for anthracyclines, numbered from that point (1.3.10).",
     "imaging_scans": "Imaging results with stable scan ids and the modality's clinical name.",
+    "pathology_specimens": "Pathology specimens with the shared definition 'receptor assessed' (ER and HER2 results).",
+    "radiotherapy_courses": "Radiotherapy courses with the provider each is reported under.",
+    "care_records": "Care events and procedures in one shape: the care rules look for.",
     "brain_metastases": "First CNS event, the 1.5.18 surgical criteria on it, and brain surgery and radiotherapy after it.",
     "treatment_decisions": "Documented decisions not to treat, from index - 30 days (rule exceptions).",
     "progression_events": "Progression events after index with stable ids: CNS only, outside the CNS, or unknown.",
     "clinical_triggers": "First fatigue report and first events flagged uncontrolled local disease, "
                          "fungating tumour or long-bone fracture risk, bone metastases, brain surgery or "
-                         "whole brain radiotherapy (complication rule anchors).",
+                         "whole brain radiotherapy (complication rule anchors), with what was recorded on it.",
     "patient_timeline": "One row per cohort patient with everything patient-level rules need.",
     "follow_up": "The last day the extract can show care (configured, or the latest recorded date).",
     "extract_tables": "Which tables the extract supplied with usable rows (absent, empty or wholly "

@@ -5,12 +5,12 @@
 -- missing dose or number of fractions leaves the numerator unknown. The prescription decides, so
 -- there is no window and a death never excludes.
 with cohort as (
-    select patient_id, index_date, provider_code as patient_provider_code from timeline.patient_cohort
+    select patient_id, index_date from timeline.patient_cohort
 ),
 
 bone_courses as (
-    select r.*, coalesce(r.provider_code, c.patient_provider_code) as unit_provider_code
-    from validated.radiotherapy r
+    select r.*
+    from timeline.radiotherapy_courses r
         join cohort c using (patient_id)
     where starts_with(r.site, 'bone_')
       and r.start_date >= c.index_date - $course_days_before_index

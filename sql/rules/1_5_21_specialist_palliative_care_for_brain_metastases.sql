@@ -26,13 +26,13 @@ not_suitable_decisions as (
 -- referrals from the event on count; the latest one before it is named in the reason
 referrals as (
     select c.patient_id,
-        min(e.event_date) filter (where e.event_date between c.cns_event_date
-                                                         and c.cns_event_date + $referral_within_days)
+        min(e.care_date) filter (where e.care_date between c.cns_event_date
+                                                       and c.cns_event_date + $referral_within_days)
             as referral_date,
-        max(e.event_date) filter (where e.event_date < c.cns_event_date) as referral_before_event_date
+        max(e.care_date) filter (where e.care_date < c.cns_event_date) as referral_before_event_date
     from cns_patients c
-        join validated.care_events e using (patient_id)
-    where e.event_type = 'specialist_palliative_care_referral'
+        join timeline.care_records e using (patient_id)
+    where e.source = 'care_event' and e.care = 'specialist_palliative_care_referral'
     group by c.patient_id
 ),
 

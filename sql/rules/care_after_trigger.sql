@@ -19,11 +19,9 @@ with triggered as (
 ),
 
 care as (
-    select patient_id, event_date as care_date, event_type as care from validated.care_events
-    where list_contains($care_events, event_type)
-    union all
-    select patient_id, procedure_date, procedure from validated.procedures
-    where list_contains($procedures, procedure)
+    select patient_id, care_date, care from timeline.care_records
+    where (source = 'care_event' and list_contains($care_events, care))
+       or (source = 'procedure' and list_contains($procedures, care))
 ),
 
 -- the first care in the window (on the same day, the first by name, so the reason is stable)

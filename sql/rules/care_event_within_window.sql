@@ -17,11 +17,11 @@ window_bounds as (
 ),
 
 events_in_window as (
-    select c.patient_id, min(c.event_date) as first_event_date, count(*) as events
-    from validated.care_events c
+    select c.patient_id, min(c.care_date) as first_event_date, count(*) as events
+    from timeline.care_records c
         join window_bounds w using (patient_id)
-    where c.event_type = $care_event
-      and c.event_date between coalesce(w.window_start, c.event_date) and w.window_end
+    where c.source = 'care_event' and c.care = $care_event
+      and c.care_date between coalesce(w.window_start, c.care_date) and w.window_end
     group by c.patient_id
 ),
 

@@ -11,10 +11,8 @@ specimens_in_window as (
         s.patient_id,
         s.sample_date,
         s.specimen_origin,
-        -- an empty result is no result (never NULL here, so that such a specimen can be named)
-        coalesce(s.er_status in ('positive', 'negative')
-            and s.her2_status in ('positive', 'negative', 'borderline'), false) as assessed
-    from validated.pathology s
+        s.is_receptor_assessed as assessed
+    from timeline.pathology_specimens s
         join patients p using (patient_id)
     where s.specimen_origin in ('metastasis', 'local_recurrence')
       and s.sample_date between p.index_date + $window_start_days and p.index_date + $window_end_days
