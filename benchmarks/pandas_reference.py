@@ -207,7 +207,7 @@ def reference_outcomes(database: str | Path, follow_up_end: str | None = None) -
 def _sql_rules_seconds(database: Path) -> float:
     """The five rules' SQL and sql/rules/resolve_outcomes.sql, as the rules step runs them."""
     from pipelines.resources import AuditSettings
-    from pipelines.rules.assets import AUDITED_RULES, _resolve_rule
+    from pipelines.rules.assets import AUDITED_RULES, _resolve
     from pipelines.sql_runner import load_macros
 
     audit = AuditSettings(input_dir=str(database.parent), output_dir=str(database.parent / "out"))
@@ -215,8 +215,7 @@ def _sql_rules_seconds(database: Path) -> float:
     with duckdb.connect(str(database)) as con:
         load_macros(con)
         started = time.perf_counter()
-        for rule in rules:
-            _resolve_rule(con, rule, audit)
+        _resolve(con, rules, audit)
         return time.perf_counter() - started
 
 

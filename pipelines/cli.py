@@ -1,4 +1,5 @@
-"""`abc-audit`: run the audit, validate an extract, compare two runs, or list the rule catalogue.
+"""`abc-audit`: run the audit, validate an extract, compare two runs, list the rule catalogue, or write
+the Excel workbooks of an output whose run left them out.
 
 Exit status: 0 the audit ran (data-quality findings included); 2 the extract or configuration was
 refused, another run holds the output folder, or a folder given to diff is not an audit output
@@ -7,6 +8,7 @@ refused, another run holds the output folder, or a folder given to diff is not a
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import time
@@ -64,6 +66,14 @@ def _summary(output_dir: Path) -> str:
         target = "" if not r["target"] else f"{float(r['target']):.0%} {met}"
         lines.append(f"  {r['rule_id']:8} {units:>7} {r['numerator'] + '/' + r['denominator']:>18} {adherence:>10}  {target}")
     return "\n".join(lines)
+
+
+def _print_workbooks(output_dir: Path) -> None:
+    workbooks = json.loads((output_dir / "run_manifest.json").read_text(encoding="utf-8")).get("workbooks")
+    if workbooks and not workbooks["written"]:
+        print(f"abc-audit: the case lists have {workbooks['case_rows']:,} rows, more than exports.workbook_max_rows "
+              f"({workbooks['max_rows']:,}): they are written as CSV and Parquet only; "
+              f"`abc-audit export-workbooks {output_dir}` writes the Excel workbooks")
 
 
 def _resources(args: argparse.Namespace, output: str) -> dict | None:
@@ -192,6 +202,7 @@ def run(args: argparse.Namespace) -> int:
     output = resources["audit"].output_path
     _print_data_quality(resources["duckdb"].path, output)  # before the rules, so that it is read first
     print(_summary(output))
+    _print_workbooks(output)
     print(f"abc-audit: finished in {time.monotonic() - started:.1f}s")
     print(f"abc-audit: dashboard: {output / 'dashboard.html'}")
     return EXIT_OK
@@ -290,6 +301,28 @@ def diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def export_workbooks(args: argparse.Namespace) -> int:
+    from pipelines.reports.publish import work_dir_for
+    from pipelines.reports.workbooks import CannotExportWorkbooks, export_workbooks as write
+
+    output = Path(args.output).resolve()
+    work_dir = work_dir_for(output)
+    try:
+        run_lock.acquire(work_dir)  # never beside a run publishing into the same folder
+    except run_lock.OutputLocked as error:
+        print(f"abc-audit: refused: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    try:
+        rows, seconds = write(output)
+    except CannotExportWorkbooks as error:
+        print(f"abc-audit: refused: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    finally:
+        run_lock.release(work_dir)
+    print(f"abc-audit: workbooks written under {output / 'exports'} ({rows} case rows, {seconds:.1f}s)")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="abc-audit", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -312,6 +345,10 @@ def build_parser() -> argparse.ArgumentParser:
     diff_parser.add_argument("new", help="the later output folder")
     diff_parser.add_argument("--report", help="folder for adherence_changes.csv and case_changes.csv")
     diff_parser.set_defaults(handler=diff)
+    workbooks_parser = commands.add_parser(
+        "export-workbooks", help="write the Excel workbooks of an output whose run left them out (too many cases)")
+    workbooks_parser.add_argument("output", help="the audit's output folder")
+    workbooks_parser.set_defaults(handler=export_workbooks)
     rules_parser = commands.add_parser("rules", help="list the rule catalogue, or show one rule")
     rules_parser.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     rules_parser.add_argument("rule_id", nargs="?")

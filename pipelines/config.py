@@ -159,3 +159,5 @@ def _check_relations(values: dict) -> None:
     for key in ("duckdb_threads", "validation_batch_rows"):
         if run[key] < 1:
             raise ConfigError(f"'run.{key}' must be at least 1, got {run[key]!r}")
+    if values["exports"]["workbook_max_rows"] < 0:
+        raise ConfigError(f"'exports.workbook_max_rows' must be 0 or more, got {values['exports']['workbook_max_rows']!r}")

@@ -12,7 +12,9 @@ from pipelines.data_quality_summary import rules_not_judged, stored_warnings
 from pipelines.reports import files
 from pipelines.reports.measure_reports import build_measure_reports, write_measure_reports
 from pipelines.reports.manifest import build_manifest, write_manifest
-from pipelines.reports.provider_exports import write_icb_exports, write_provider_exports
+from pipelines.reports.provider_exports import (export_case_count, export_case_rows, write_icb_exports,
+                                               write_provider_exports)
+from pipelines.reports.workbooks import timed_workbooks
 from pipelines.reports.publish import PublishRefused, carry_forward_quarters, publish
 from pipelines.resources import AuditDatabase, AuditSettings
 
@@ -27,11 +29,17 @@ def _audit_tables(con, audit: AuditSettings, folder) -> dict:
 
 
 def _quality_files(con, audit: AuditSettings, folder) -> dict:
-    guideline = f"{audit.rules.guideline} (version {audit.rules.guideline_version})"
     written = files.write_data_quality(con, folder)
-    providers = write_provider_exports(con, folder, guideline)
+    export_case_rows(con)
+    providers = write_provider_exports(con, folder)
     icbs = write_icb_exports(con, folder)
     return {**written, "provider_exports": len(providers), "icb_exports": len(icbs)}
+
+
+def _workbooks(con, audit: AuditSettings, folder) -> dict:
+    guideline = f"{audit.rules.guideline} (version {audit.rules.guideline_version})"
+    return timed_workbooks(con, folder, guideline, case_rows=export_case_count(con),
+                           max_rows=audit.config.section("exports")["workbook_max_rows"])
 
 
 def _dashboard(con, audit: AuditSettings, folder) -> dict:
@@ -58,9 +66,12 @@ REPORT_FILES = {
                      "(FHIR R4 MeasureReports); byte-identical for identical input and configuration.",
                      ["case_outcomes", "measures", "descriptive_figures"], {"csv"}, _audit_tables),
     "quality_files": ("data_quality/: validation results, quarantined rows with reasons, unrecognised codes and drug "
-                      "names; exports/<provider>/: each provider's own non-adherent cases (CSV, XLSX); "
-                      "exports/icb/<ICB>/: disclosure-controlled measures for commissioners.",
-                      ["case_outcomes", "drug_name_map", "disclosed_measures"], {"csv", "xlsx"}, _quality_files),
+                      "names; exports/<provider>/: each provider's own non-adherent cases; exports/icb/<ICB>/: "
+                      "disclosure-controlled measures for commissioners (CSV).",
+                      ["case_outcomes", "drug_name_map", "disclosed_measures"], {"csv"}, _quality_files),
+    "workbooks": ("The provider and ICB exports as Excel workbooks, beside their CSV files, while the run has at most "
+                  "exports.workbook_max_rows case rows (else `abc-audit export-workbooks OUT` writes them).",
+                  ["quality_files"], {"xlsx"}, _workbooks),
     "dashboard": ("dashboard.html: data completeness, scorecard with ICB and period filters, funnel plot and trend "
                   "per measure, descriptive figures, rule definitions; self-contained and offline.",
                   ["measures", "disclosed_measures", "descriptive_figures", "field_completeness",

@@ -40,6 +40,9 @@ def build_manifest(con, config: AuditConfig, catalogue: Catalogue, input_dir: Pa
         "select file_name from bookkeeping.ignored_files order by file_name").fetchall()]
     outcomes = _records(con, """select rule_id, outcome, count(*) as units from rules.case_outcomes
         group by all order by rule_id, outcome""")
+    workbooks = _records(con, "select * from bookkeeping.workbooks") if con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'bookkeeping' and table_name = 'workbooks'"
+    ).fetchone()[0] else []
     return {
         "software": {"name": "abc-audit", "version": software_version()},
         "guideline": {"name": catalogue.guideline, "version": catalogue.guideline_version,
@@ -59,6 +62,9 @@ def build_manifest(con, config: AuditConfig, catalogue: Catalogue, input_dir: Pa
                    "patients_without_metastatic_diagnosis": cohort[0] - cohort[1]},
         "outcomes": outcomes,
         "timings_seconds": stage_timings,
+        # the Excel workbooks' own time (part of the reports stage's), or why they were left for
+        # `abc-audit export-workbooks`
+        "workbooks": workbooks[0] if workbooks else None,
         "started_at": started_at,
         "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }

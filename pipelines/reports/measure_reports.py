@@ -10,8 +10,11 @@ exceptions), which is the adherence of measures.csv.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
+import math
 import uuid
+from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
@@ -44,26 +47,28 @@ def _populations(row) -> list[dict]:
 
 
 def _score(row) -> dict:
-    return {} if pd.isna(row.adherence) else {"measureScore": {"value": float(row.adherence)}}
+    missing = row.adherence is None or (isinstance(row.adherence, float) and math.isnan(row.adherence))
+    return {} if missing else {"measureScore": {"value": float(row.adherence)}}
 
 
 def _slug(rule_id: str) -> str:
     return rule_id.replace(".", "-").lower()
 
 
-def _measure_report(rule, period: str, bounds: tuple[dt.date, dt.date], rows: pd.DataFrame) -> dict:
-    by_level = dict(tuple(rows.groupby("level", sort=False)))
-    national = by_level["national"].iloc[0]
+def _measure_report(rule, period: str, bounds: tuple[dt.date, dt.date], rows: list) -> dict:
+    by_level = defaultdict(list)
+    for row in rows:
+        by_level[row.level].append(row)
+    national = by_level["national"][0]
     report_id = f"{_slug(rule.id)}-{period.lower()}"
     stratifiers = []
     for level, label in STRATIFIERS:
         if level not in by_level:
             continue
-        strata = by_level[level].sort_values("group")
+        strata = sorted(by_level[level], key=lambda s: s.group)
         stratifiers.append({
             "code": [{"text": label}],
-            "stratum": [{"value": {"text": s.group}, "population": _populations(s), **_score(s)}
-                        for s in strata.itertuples(index=False)],
+            "stratum": [{"value": {"text": s.group}, "population": _populations(s), **_score(s)} for s in strata],
         })
     group = {"code": {"text": f"{rule.id} {rule.title}"}, "population": _populations(national),
              **_score(national)}
@@ -83,10 +88,25 @@ def _measure_report(rule, period: str, bounds: tuple[dt.date, dt.date], rows: pd
 
 def build_measure_reports(measures: pd.DataFrame, rules: list) -> dict:
     """A FHIR Bundle (collection) of MeasureReports from measures.measures."""
+    # ~1M small dicts at national scale: Python's cyclic collector would scan the growing bundle
+    # again and again (5 s instead of 2 at 100,000 patients); they hold no cycles to collect
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _bundle(measures, rules)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _bundle(measures: pd.DataFrame, rules: list) -> dict:
     quarters = sorted(p for p in measures["period"].unique() if p != "all")
     entries = []
-    # grouped once: filtering the whole table for each of ~700 reports took seconds
-    by_rule_and_period = dict(tuple(measures.groupby(["rule_id", "period"], sort=False)))
+    # rows grouped once, as plain tuples: pandas operations per report (~700 of them, with up to
+    # ~140 strata each at national scale) took seconds
+    by_rule_and_period = defaultdict(list)
+    for row in measures.itertuples(index=False):
+        by_rule_and_period[(row.rule_id, row.period)].append(row)
     for rule in rules:
         periods = [p for (rule_id, p) in by_rule_and_period if rule_id == rule.id]
         for period in sorted(periods, key=lambda p: (p == "all", p)):

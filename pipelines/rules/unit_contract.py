@@ -1,6 +1,6 @@
 """The unit contract: what a rule's SQL file returns, one row per unit in the rule's population.
 
-sql/rules/resolve_outcomes.sql turns these rows into case outcomes with the shared precedence
+sql/rules/resolve_outcomes.sql turns these rows, of every rule at once, into case outcomes with the shared precedence
 (exclusions, missing data, numerator, deaths, exceptions, follow-up). Every reason column holds
 `code: text`: a stable short code (it becomes `reason_code`), then plain English for clinicians.
 A rule returns the required columns; an optional column it leaves out is added with its default.
@@ -51,21 +51,30 @@ class UnitContractError(ValueError):
     """A rule's SQL returns columns the unit contract does not allow."""
 
 
-def conform_units(con: duckdb.DuckDBPyConnection, table: str, sql_file: str) -> None:
-    """Checks the rule's units against the contract and adds the optional columns it left out."""
+def conformed_columns(con: duckdb.DuckDBPyConnection, table: str, sql_file: str) -> str:
+    """The select list that reads the rule's units (in `table`) in the contract's shape: every column
+    in contract order, an optional column left out as its default, a column of another type cast
+    (`null as window_end` is typed INTEGER by DuckDB) when its values cast, and the evidence as JSON
+    text (each rule's evidence struct has its own fields). Raises UnitContractError naming the file."""
     found = {name: type_ for name, type_, *_ in con.execute(f"describe {table}").fetchall()}
+    extra = sorted(set(found) - {c.name for c in UNIT_COLUMNS})
+    if extra:
+        raise UnitContractError(f"{sql_file} returns columns the unit contract does not know: {', '.join(extra)}")
+    select = []
     for column in UNIT_COLUMNS:
         if column.name not in found:
             if column.required:
                 raise UnitContractError(f"{sql_file} returns no column '{column.name}' ({column.meaning})")
-            con.execute(f"alter table {table} add column {column.name} {column.type} default {column.default}")
-        elif column.type != "any" and found[column.name] != column.type:
-            # `null as window_end` is typed INTEGER by DuckDB: cast what casts, refuse what does not
-            try:
-                con.execute(f"alter table {table} alter column {column.name} set data type {column.type}")
-            except duckdb.Error:
+            select.append(f"{column.default}::{column.type} as {column.name}")
+        elif column.type == "any":
+            select.append(f"to_json({column.name})::varchar as {column.name}")
+        elif found[column.name] == column.type:
+            select.append(column.name)
+        else:
+            uncastable = con.execute(f"select count(*) from {table} where {column.name} is not null "
+                                     f"and try_cast({column.name} as {column.type}) is null").fetchone()[0]
+            if uncastable:
                 raise UnitContractError(f"{sql_file}: column '{column.name}' is {found[column.name]}, "
-                                        f"the unit contract says {column.type} ({column.meaning})") from None
-    extra = sorted(set(found) - {c.name for c in UNIT_COLUMNS})
-    if extra:
-        raise UnitContractError(f"{sql_file} returns columns the unit contract does not know: {', '.join(extra)}")
+                                        f"the unit contract says {column.type} ({column.meaning})")
+            select.append(f"cast({column.name} as {column.type}) as {column.name}")
+    return ", ".join(select)

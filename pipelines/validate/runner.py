@@ -139,7 +139,7 @@ def validate_table(con: duckdb.DuckDBPyConnection, table: str, expectations: lis
             meta["check"], meta["column"], spec["type"], meta["reason"])
     reader = con.sql(f"select * from staged.{table} order by source_row").to_arrow_reader(batch_rows)
     for record_batch in reader:
-        frame = record_batch.to_pandas(date_as_object=False)
+        frame = record_batch.to_pandas(date_as_object=False, coerce_temporal_nanoseconds=True)
         outcome.rows_checked += len(frame)
         outcome.batches += 1
         result = validation.run(

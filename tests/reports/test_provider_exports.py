@@ -1,7 +1,10 @@
 """Quality-team and commissioner exports: each provider gets only its own cases (CSV and XLSX, one
 sheet per rule plus a summary); each ICB gets disclosure-controlled measures; reruns are identical."""
 import csv
+import json
 import re
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -87,13 +90,15 @@ def test_a_rule_with_more_cases_than_a_sheet_holds_continues_on_numbered_sheets(
     The cap is lowered to 2 rows so that the sample's cases overflow."""
     import duckdb
 
-    from pipelines.reports.provider_exports import write_provider_workbook
+    from pipelines.reports.provider_exports import export_case_rows
+    from pipelines.reports.workbooks import write_provider_workbook
 
     with (runs[0].output / "exports" / "RAA" / "non_adherent_cases.csv").open() as handle:
         csv_rows = list(csv.DictReader(handle))
     per_rule = {rule: sum(r["rule_id"] == rule for r in csv_rows) for rule in {r["rule_id"] for r in csv_rows}}
     assert max(per_rule.values()) > 2, "the extract must give some rule more cases than the lowered cap"
     with duckdb.connect(str(runs[0].database), read_only=True) as con:
+        export_case_rows(con)
         written = write_provider_workbook(con, "RAA", tmp_path / "split.xlsx", "CG81", max_rows_per_sheet=2)
     assert written == len(csv_rows)
     sheets, strings = _xlsx_sheets_and_strings(tmp_path / "split.xlsx")
@@ -135,3 +140,39 @@ def test_units_given_at_another_provider_are_that_providers(runs):
         # ICBs are the patient's: the commissioner of the patient's care, wherever it was given
         assert measures[(rule, "icb", "QAA")] == (0, 1), rule
         assert (rule, "icb", "QBB") not in measures, rule
+
+
+def test_above_workbook_max_rows_the_run_writes_csv_only_and_export_workbooks_writes_the_same_workbooks(
+        runs, tmp_path):
+    """Issue 14: xlsxwriter writes ~6,000 rows a second, so above `exports.workbook_max_rows` case rows a
+    run writes the CSV and Parquet lists only and says so; `abc-audit export-workbooks OUT` then writes
+    the workbooks from the published files, byte for byte those a run would have written."""
+    from tests.conftest import COMPLETE_FOLLOW_UP
+
+    config = tmp_path / "no_workbooks.yaml"
+    config.write_text(COMPLETE_FOLLOW_UP + "exports:\n  workbook_max_rows: 3\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--input", str(_extract().write(tmp_path / "x")),
+                           "--output", str(out), "--config", str(config)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    rows = sum(1 for p in out.glob("exports/*/non_adherent_cases.csv") for _ in p.open()) - len(list(out.glob("exports/*/non_adherent_cases.csv")))
+    assert f"the case lists have {rows:,} rows, more than exports.workbook_max_rows (3)" in done.stdout
+    assert f"abc-audit export-workbooks {out}" in done.stdout
+    assert not list(out.glob("exports/**/*.xlsx"))
+    manifest = json.loads((out / "run_manifest.json").read_text())
+    assert manifest["workbooks"]["written"] is False and manifest["workbooks"]["case_rows"] == rows
+
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "export-workbooks", str(out)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    written = sorted(p.relative_to(out) for p in out.glob("exports/**/*.xlsx"))
+    in_run = sorted(p.relative_to(runs[0].output) for p in runs[0].output.glob("exports/**/*.xlsx"))
+    assert written == in_run and len(written) >= 4
+    for path in written:
+        assert (out / path).read_bytes() == (runs[0].output / path).read_bytes(), path
+
+
+def test_export_workbooks_refuses_a_folder_that_is_not_an_audit_output(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "export-workbooks", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "is not an audit output" in done.stderr and "Traceback" not in done.stderr
