@@ -79,13 +79,22 @@ def binomial_quantiles(n: int, p0: float, probabilities: tuple[float, ...]) -> t
     return tuple(found)
 
 
-@lru_cache(maxsize=65536)
 def limits(p0: float, n: int, level: float) -> tuple[float, float]:
     """Exact (interpolated) lower and upper control limits at the two-sided `level` for denominator n."""
-    tail = (1 - level) / 2
-    (adherent,) = binomial_quantiles(n, p0, (tail,))
-    (non_adherent,) = binomial_quantiles(n, 1 - p0, (tail,))
-    return min(1.0, max(0.0, adherent / n)), min(1.0, max(0.0, 1 - non_adherent / n))
+    return _limits(p0, n, (level,))[0] if level not in (ALERT, ALARM) else _funnel_limits(p0, n)[level]
+
+
+@lru_cache(maxsize=65536)
+def _funnel_limits(p0: float, n: int) -> dict[float, tuple[float, float]]:
+    """The alert and alarm limits together: one pass up each distribution serves both levels."""
+    return dict(zip((ALERT, ALARM), _limits(p0, n, (ALERT, ALARM))))
+
+
+def _limits(p0: float, n: int, levels: tuple[float, ...]) -> list[tuple[float, float]]:
+    tails = tuple((1 - level) / 2 for level in levels)
+    adherent = binomial_quantiles(n, p0, tails)
+    non_adherent = binomial_quantiles(n, 1 - p0, tails)
+    return [(min(1.0, max(0.0, a / n)), min(1.0, max(0.0, 1 - b / n))) for a, b in zip(adherent, non_adherent)]
 
 
 def position(p: float, n: int, p0: float) -> str:
