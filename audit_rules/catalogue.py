@@ -120,7 +120,8 @@ def _load_rule(path: Path) -> Rule:
 def load_catalogue(name: str = DEFAULT_CATALOGUE) -> Catalogue:
     folder = CATALOGUE_ROOT / name
     meta = yaml.safe_load((folder / "catalogue.yaml").read_text(encoding="utf-8"))
-    rules = [_load_rule(p) for p in sorted((folder / "rules").glob("*.yaml"))]
+    # beside each entry <id>.yaml, its test cases <id>.cases.yaml (tests/rules/rule_cases.py)
+    rules = [_load_rule(p) for p in sorted((folder / "rules").glob("*.yaml")) if not p.name.endswith(".cases.yaml")]
     ids = [r.id for r in rules]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

@@ -205,7 +205,7 @@ def reference_outcomes(database: str | Path, follow_up_end: str | None = None) -
 
 
 def _sql_rules_seconds(database: Path) -> float:
-    """The five rules' SQL and sql/rules/resolve_outcomes.sql, as the rules step runs them."""
+    """The five rules' SQL and sql/outcomes/resolve_outcomes.sql, as the rules step runs them."""
     from pipelines.resources import AuditSettings
     from pipelines.rules.assets import AUDITED_RULES, _resolve
     from pipelines.sql_runner import load_macros

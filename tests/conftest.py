@@ -59,16 +59,22 @@ COMPLETE_FOLLOW_UP = "timeline:\n  follow_up_end: 2030-12-31\n"
 AUDIT_ASSETS = [a for a in ALL_ASSETS if STAGE_OF_ASSET[a.node_def.name] != "reports"]
 
 
+# Up to the case outcomes: what the rule cases read (tests/rules/test_rule_cases.py).
+RULE_ASSETS = [a for a in ALL_ASSETS if STAGE_OF_ASSET[a.node_def.name] in ("ingest", "validate", "timeline", "rules")]
+
+
 def run_audit(extract_dir: Path, tmp_path: Path, config_file: Path | None = None, *,
-              reports: bool = False) -> AuditRun:
-    """The real asset graph on a real DuckDB file; with reports=True also the published output."""
+              reports: bool = False, upto: str | None = None) -> AuditRun:
+    """The real asset graph on a real DuckDB file; with reports=True also the published output;
+    with upto="rules" only as far as the case outcomes."""
     output = tmp_path / "out"
     if config_file is None:
         tmp_path.mkdir(parents=True, exist_ok=True)
         config_file = tmp_path / "complete_follow_up.yaml"
         config_file.write_text(COMPLETE_FOLLOW_UP, encoding="utf-8")
     resources = default_resources(str(extract_dir), str(output), str(config_file) if config_file else None)
-    result = dg.materialize(ALL_ASSETS if reports else AUDIT_ASSETS, resources=resources, raise_on_error=False,
+    assets = ALL_ASSETS if reports else RULE_ASSETS if upto == "rules" else AUDIT_ASSETS
+    result = dg.materialize(assets, resources=resources, raise_on_error=False,
                             instance=dg.DagsterInstance.ephemeral())
     return AuditRun(result=result, database=Path(resources["duckdb"].path), output=output)
 

@@ -1,7 +1,7 @@
 """Rules stage: the catalogue in force, one asset per audited recommendation, and the union of outcomes.
 
 A rule's SQL file yields its units with population, numerator, exclusion and exception fields
-(the unit contract); sql/rules/resolve_outcomes.sql applies the shared eCQM precedence to every
+(the unit contract); sql/outcomes/resolve_outcomes.sql applies the shared eCQM precedence to every
 rule's units at once and writes rules.case_outcomes. Each rule's asset is the view of its rows,
 rules.rule_<id>.
 """
@@ -16,7 +16,7 @@ from pipelines.resources import AuditDatabase, AuditSettings
 from pipelines.rules.unit_contract import conformed_columns
 from pipelines.sql_runner import bind, sql_text, upstream_assets
 
-RESOLVER = "rules/resolve_outcomes.sql"
+RESOLVER = "outcomes/resolve_outcomes.sql"
 OUTCOMES = ("adherent", "non_adherent", "excluded", "insufficient_data")
 
 
@@ -49,7 +49,7 @@ def _resolve_into(con, rule: Rule, audit: AuditSettings, table: str) -> None:
     params = rule_parameters(rule, audit.config.rule_overrides(rule.id))
     text = sql_text(rule.sql)
     con.execute(f"create or replace temp table one_rule_units as\n{text}", bind(text, params, rule.sql))
-    # rule_units and rule_settings are what sql/rules/resolve_outcomes.sql reads (one rule at a time,
+    # rule_units and rule_settings are what sql/outcomes/resolve_outcomes.sql reads (one rule at a time,
     # so that only one rule's candidate reasons are in memory)
     con.execute(f"create or replace temp view rule_units as select '{rule.id}' as rule_id, "  # a catalogue id: safe
                 f"{conformed_columns(con, 'one_rule_units', rule.sql)} from one_rule_units")
@@ -143,7 +143,7 @@ rule_assets = [rule_outcomes]
 def quarter_case_outcomes(context: dg.AssetExecutionContext, duckdb: AuditDatabase) -> dg.MaterializeResult:
     quarters = run_quarters(context)
     with duckdb.connect() as con:
-        rows = sum(replace_partition(con, "rules.quarter_case_outcomes", "rules/quarter_case_outcomes.sql", quarter)
+        rows = sum(replace_partition(con, "rules.quarter_case_outcomes", "outcomes/quarter_case_outcomes.sql", quarter)
                    for quarter in quarters)
         counts = dict(con.execute("""select outcome, count(*) from rules.quarter_case_outcomes
             where list_contains($quarters, period) group by outcome""", {"quarters": quarters}).fetchall())

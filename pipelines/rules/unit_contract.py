@@ -1,6 +1,6 @@
 """The unit contract: what a rule's SQL file returns, one row per unit in the rule's population.
 
-sql/rules/resolve_outcomes.sql turns these rows, of every rule at once, into case outcomes with the shared precedence
+sql/outcomes/resolve_outcomes.sql turns these rows, of every rule at once, into case outcomes with the shared precedence
 (exclusions, missing data, numerator, deaths, exceptions, follow-up). Every reason column holds
 `code: text`: a stable short code (it becomes `reason_code`), then plain English for clinicians.
 A rule returns the required columns; an optional column it leaves out is added with its default.

@@ -1,5 +1,5 @@
 -- Plain-English pieces of the reasons of the complication rules anchored on a clinical event
--- (sql/rules/care_after_trigger.sql: 1.5.8-1.5.13, 1.5.17, 1.5.20). Loaded after 12_reason_text.sql,
+-- (sql/rule_templates/care_after_trigger.sql: 1.5.8-1.5.13, 1.5.17, 1.5.20). Loaded after 12_reason_text.sql,
 -- whose days_from_anchor_text they use.
 
 -- A care event or procedure that meets a complication rule, as a clinician would write it.

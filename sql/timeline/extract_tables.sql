@@ -1,6 +1,6 @@
 -- Which tables the extract supplied with usable rows. An optional table that is absent, empty or
 -- wholly set aside by validation is not evidence that nothing happened (measures.md): the rules
--- that need it say insufficient_data, naming the table (sql/rules/resolve_outcomes.sql).
+-- that need it say insufficient_data, naming the table (sql/outcomes/resolve_outcomes.sql).
 with supplied_files as (
     select table_name, file_name, rows_parsed from bookkeeping.input_files
 ),

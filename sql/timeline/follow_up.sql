@@ -1,6 +1,6 @@
 -- The last day the extract can show care (one row). Configured as the extract's date, or taken as
 -- the latest date of any accepted row. Rules whose window ends after it are not judged early:
--- sql/rules/resolve_outcomes.sql excludes their unmet units as follow_up_incomplete.
+-- sql/outcomes/resolve_outcomes.sql excludes their unmet units as follow_up_incomplete.
 with recorded_dates as (
     select max(event_date) as latest from validated.disease_events
     union all select max(sample_date) from validated.pathology
