@@ -114,7 +114,7 @@ def _refuse_malformed_extract(args: argparse.Namespace) -> int | None:
 def _recover_interrupted_publish(output: str) -> None:
     """A run refused before the graph starts still puts back the last good output that a run killed
     mid-publish left aside, as every run does first (under the output's lock)."""
-    from pipelines.reports.publish import recover_interrupted_publish, work_dir_for
+    from pipelines.output_folder import recover_interrupted_publish, work_dir_for
 
     work_dir = work_dir_for(output)
     if not (work_dir / "previous").is_dir():
@@ -302,7 +302,7 @@ def diff(args: argparse.Namespace) -> int:
 
 
 def export_workbooks(args: argparse.Namespace) -> int:
-    from pipelines.reports.publish import work_dir_for
+    from pipelines.output_folder import work_dir_for
     from pipelines.reports.workbooks import CannotExportWorkbooks, export_workbooks as write
 
     output = Path(args.output).resolve()

@@ -11,11 +11,11 @@ import dagster as dg
 import duckdb
 
 from audit_rules.catalogue import Catalogue, load_catalogue, validate_rule_overrides
+from audit_rules.drug_value_set import load_drug_value_set
 from pipelines import run_lock
 from pipelines.config import AuditConfig, ConfigError, load_config
-from pipelines.reports.publish import recover_interrupted_publish, work_dir_for
+from pipelines.output_folder import recover_interrupted_publish, work_dir_for
 from pipelines.sql_runner import load_macros
-from pipelines.timeline.drug_names import load_drug_value_set
 from sample_data import SAMPLE_DATA_DIR
 
 

@@ -9,13 +9,13 @@ import dagster as dg
 
 from dashboards.report import DashboardData, build_dashboard
 from pipelines.data_quality_summary import rules_not_judged, stored_warnings
+from pipelines.output_folder import PublishRefused, carry_forward_quarters, publish
 from pipelines.reports import files
 from pipelines.reports.measure_reports import build_measure_reports, write_measure_reports
 from pipelines.reports.manifest import build_manifest, write_manifest
 from pipelines.reports.provider_exports import (export_case_count, export_case_rows, write_icb_exports,
                                                write_provider_exports)
 from pipelines.reports.workbooks import timed_workbooks
-from pipelines.reports.publish import PublishRefused, carry_forward_quarters, publish
 from pipelines.resources import AuditDatabase, AuditSettings
 
 def _audit_tables(con, audit: AuditSettings, folder) -> dict:
@@ -92,11 +92,14 @@ def report_files(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb
                 yield dg.MaterializeResult(asset_key=name, metadata=write(con, audit, folder))
 
 
-def _stage_timings(context: dg.AssetExecutionContext, group_of: dict[str, str]) -> dict[str, float]:
+def _stage_timings(context: dg.AssetExecutionContext) -> dict[str, float]:
+    """Seconds per stage: each step's time, under the group (stage) of the assets it materialises."""
+    stage_of_step = {assets.node_def.name: next(iter(assets.group_names_by_key.values()))
+                     for assets in context.job_def.asset_layer.asset_graph.assets_defs if assets.is_executable}
     timings = defaultdict(float)
     for stats in context.instance.get_run_step_stats(context.run_id):
         if stats.start_time and stats.end_time:
-            timings[group_of.get(stats.step_key, "other")] += stats.end_time - stats.start_time
+            timings[stage_of_step.get(stats.step_key, "other")] += stats.end_time - stats.start_time
     return {stage: round(seconds, 2) for stage, seconds in sorted(timings.items())}
 
 
@@ -108,12 +111,10 @@ def published_audit(context: dg.AssetExecutionContext, audit: AuditSettings, duc
     run = context.instance.get_run_by_id(context.run_id)
     started = context.instance.get_run_stats(context.run_id).start_time if run else None
     started_at = dt.datetime.fromtimestamp(started, dt.timezone.utc).isoformat(timespec="seconds") if started else None
-    from pipelines.definitions import STAGE_OF_ASSET  # the one place that lists every stage's assets
-    group_of = STAGE_OF_ASSET
     kept_quarters = carry_forward_quarters(audit.output_path, folder)
     with duckdb.connect() as con:
         manifest = build_manifest(con, audit.config, audit.rules, audit.input_path,
-                                  _stage_timings(context, group_of), started_at)
+                                  _stage_timings(context), started_at)
     manifest["quarters_kept_from_previous_output"] = kept_quarters
     write_manifest(manifest, folder)
     try:

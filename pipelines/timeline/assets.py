@@ -8,10 +8,10 @@ from graphlib import TopologicalSorter
 import dagster as dg
 import pandas as pd
 
+from audit_rules.drug_value_set import class_attributes_rows, load_drug_value_set
 from pipelines.resources import AuditDatabase, AuditSettings
 from pipelines.sql_runner import create_table, upstream_assets
 from sql import SQL_DIR
-from pipelines.timeline.drug_names import class_attributes_rows, load_drug_value_set
 
 SQL_MODELS = {
     "patient_cohort": "Cohort: patients with a metastatic diagnosis, their index date and period.",

@@ -6,7 +6,7 @@ distinct drug names of the TCGA-BRCA clinical drug table; the tests never read o
 import pytest
 import yaml
 
-from pipelines.timeline.drug_names import (VALUE_SET_PATH, class_attributes_rows, edit_distance,
+from audit_rules.drug_value_set import (VALUE_SET_PATH, class_attributes_rows, edit_distance,
                                            load_drug_value_set)
 
 

@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from pipelines.ingest.contract import load_contract
-from pipelines.timeline.drug_names import VALUE_SET_PATH
+from audit_rules.drug_value_set import VALUE_SET_PATH
 
 
 @pytest.mark.parametrize("column", [

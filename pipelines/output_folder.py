@@ -1,4 +1,5 @@
-"""Publishing: a run's outputs are staged in a working folder and replace OUT_DIR only at the end."""
+"""Publishing: a run's outputs are staged in a working folder beside OUT_DIR and replace OUT_DIR only at
+the end (used by the resources, the CLI and the reports stage, so it belongs to none of the stages)."""
 from __future__ import annotations
 
 import os

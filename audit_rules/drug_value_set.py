@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 # pipelines/timeline/drug_names.py -> audit_rules/ beside pipelines/ (in a checkout or site-packages)
-VALUE_SET_PATH = Path(__file__).resolve().parents[2] / "audit_rules" / "value_sets" / "drugs.yaml"
+VALUE_SET_PATH = Path(__file__).resolve().parent / "value_sets" / "drugs.yaml"
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
 # "or" also separates: "bevacizumab or placebo" names a drug and a placebo, not one thing.
