@@ -55,6 +55,17 @@ class Rule:
     def is_audited(self) -> bool:
         return self.status == "audited"
 
+    @property
+    def possible_outcomes(self) -> set[str]:
+        """What the rule can yield: excluded only with exclusions or exceptions, insufficient_data only
+        with its cases listed (its case file must show each; tests/rules/test_rule_cases.py)."""
+        outcomes = {"adherent", "non_adherent"}
+        if self.exclusions or self.exceptions:
+            outcomes.add("excluded")
+        if self.insufficient_data:
+            outcomes.add("insufficient_data")
+        return outcomes
+
 
 @dataclass(frozen=True)
 class Catalogue:
