@@ -39,6 +39,9 @@ scan_summary as (
         min(imaging_date) filter (where purpose = 'response_monitoring') as first_monitoring_scan_date,
         count(*) filter (where purpose = 'response_monitoring') as monitoring_scans,
         count(*) filter (where purpose = 'response_monitoring' and trial_regimen is null) as monitoring_scans_off_trial,
+        -- the scan that makes a patient non-adherent: the first one outside a clinical trial
+        min(imaging_date) filter (where purpose = 'response_monitoring' and trial_regimen is null)
+            as first_off_trial_monitoring_scan_date,
         arg_min(trial_regimen, imaging_date) filter (where purpose = 'response_monitoring') as first_trial_regimen,
         min(imaging_date) filter (where purpose = 'unknown') as first_unknown_purpose_scan_date,
         count(*) filter (where purpose = 'unknown') as unknown_purpose_scans,
@@ -75,9 +78,14 @@ final as (
             || coalesce(' up to the patient''s death on ' || strftime(p.date_of_death, '%Y-%m-%d'), '')
             as adherent_reason,
         'monitoring_scan: ' || imaging_modality_name($modality) || ' used to monitor response on '
-            || strftime(s.first_monitoring_scan_date, '%Y-%m-%d')
-            || case when s.monitoring_scans > 1 then ' (' || s.monitoring_scans || ' such scans)' else '' end
-            as non_adherent_reason,
+            || strftime(s.first_off_trial_monitoring_scan_date, '%Y-%m-%d')
+            || case
+                when s.monitoring_scans > s.monitoring_scans_off_trial
+                    then ' (' || s.monitoring_scans_off_trial || ' outside a clinical trial; '
+                         || (s.monitoring_scans - s.monitoring_scans_off_trial) || ' more during one)'
+                when s.monitoring_scans > 1 then ' (' || s.monitoring_scans || ' such scans)'
+                else ''
+            end as non_adherent_reason,
         {
             'scans_after_index': coalesce(s.scans_after_index, 0),
             'monitoring_scans': coalesce(s.monitoring_scans, 0),
