@@ -19,7 +19,9 @@ A case file:
         tables: [patients, disease_events]   # optional: only these tables are written
 
 `unit` is left out for patient units; optional `reason` (exact; `{day:N}` is the date N days from the
-index date), `period`, `unit_date` (days from the index date) and `provider_code` are checked when given. The index
+index date), `period`, `unit_date` (days from the index date), `provider_code` and `evidence` (the
+fields given, each equal to the unit's evidence: `{day:N}` for a date, null for an empty field) are
+checked when given. The index
 date is tests.extract_builder.INDEX (2024-03-01); every run's follow-up ends on 2030-12-31.
 """
 from __future__ import annotations
@@ -37,7 +39,7 @@ from tests.extract_builder import Extract, day
 
 STEPS = {"metastatic", "event", "pathology", "regimen", "radiotherapy", "imaging", "decision", "procedure", "care"}
 CASE_KEYS = {"case", "why", "patient", "given", "expect", "config", "tables"}
-EXPECT_KEYS = {"unit", "outcome", "reason_code", "reason", "period", "unit_date", "provider_code"}
+EXPECT_KEYS = {"unit", "outcome", "reason_code", "reason", "period", "unit_date", "provider_code", "evidence"}
 OUTCOMES = {"adherent", "non_adherent", "excluded", "insufficient_data"}
 FOLLOW_UP = {"timeline": {"follow_up_end": "2030-12-31"}}
 _DAY = re.compile(r"\{day:(-?\d+)\}")
@@ -158,4 +160,10 @@ def problems(case: RuleCase, rows: list[dict]) -> list[str]:
         for key, value in checks.items():
             if value is not None and str(row[key]) != (expected_text(value) if key == "reason" else str(value)):
                 wrong.append(f"{unit.get('unit', 'patient unit')}: {key} {row[key]!r}, expected {value!r}")
+        evidence = json.loads(row["evidence"]) if "evidence" in unit else {}
+        for key, value in (unit.get("evidence") or {}).items():
+            expected = expected_text(value) if isinstance(value, str) else value
+            if evidence.get(key, "(missing)") != expected:
+                wrong.append(f"{unit.get('unit', 'patient unit')}: evidence {key} {evidence.get(key, '(missing)')!r}, "
+                             f"expected {expected!r}")
     return wrong
