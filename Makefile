@@ -7,7 +7,7 @@ INPUT  ?= sample_data/extract
 # Test files run side by side (pytest-xdist), a file's tests in one worker: its fixtures are built once.
 TEST_WORKERS ?= 2
 
-.PHONY: audit test dev install install-test sample-data docs clean
+.PHONY: audit test test-slow dev install install-test sample-data docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,11 @@ audit: install
 	$(BIN)/abc-audit run --input $(INPUT) --output $(OUT)
 
 test: install-test
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile -m "not slow" $(PYTEST_ARGS)
+
+# The dashboard in a real headless Chromium (needs Debian's chromium; .ci/run installs it).
+test-slow: install-test
+	$(BIN)/python -m pytest -q -m slow $(PYTEST_ARGS)
 
 dev: install
 	mkdir -p .dagster && DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev

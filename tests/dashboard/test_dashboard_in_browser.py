@@ -17,6 +17,8 @@ try:  # Playwright is a test dependency ([test] extra): missing, the test must f
 except ImportError:
     sync_playwright = None
 
+pytestmark = pytest.mark.slow  # `make test-slow` (CI runs it too)
+
 CHROMIUM = os.environ.get("ABC_AUDIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 

@@ -19,7 +19,7 @@ A case file:
         tables: [patients, disease_events]   # optional: only these tables are written
 
 `unit` is left out for patient units; optional `reason` (exact; `{day:N}` is the date N days from the
-index date), `period`, `unit_date` (days from the index date), `provider_code` and `evidence` (the
+index date), `period`, `index_date` and `unit_date` (days from the index date), `provider_code` and `evidence` (the
 fields given, each equal to the unit's evidence: `{day:N}` for a date, null for an empty field) are
 checked when given. The index
 date is tests.extract_builder.INDEX (2024-03-01); every run's follow-up ends on 2030-12-31.
@@ -39,7 +39,8 @@ from tests.extract_builder import Extract, day
 
 STEPS = {"metastatic", "event", "pathology", "regimen", "radiotherapy", "imaging", "decision", "procedure", "care"}
 CASE_KEYS = {"case", "why", "patient", "given", "expect", "config", "tables"}
-EXPECT_KEYS = {"unit", "outcome", "reason_code", "reason", "period", "unit_date", "provider_code", "evidence"}
+EXPECT_KEYS = {"unit", "outcome", "reason_code", "reason", "period", "index_date", "unit_date", "provider_code",
+               "evidence"}
 OUTCOMES = {"adherent", "non_adherent", "excluded", "insufficient_data"}
 FOLLOW_UP = {"timeline": {"follow_up_end": "2030-12-31"}}
 _DAY = re.compile(r"\{day:(-?\d+)\}")
@@ -123,7 +124,14 @@ def _dated(fields: dict) -> dict:
 
 
 def build_extract(cases: list[RuleCase]) -> Extract:
+    """The cases' patients, and one patient outside the cohort (no metastatic diagnosis) with a row in
+    every table: a table is then supplied whichever cases share the run, so no case depends on another
+    (an absent or empty table makes every unit of the rules that need it insufficient data)."""
     extract = Extract()
+    extract.patient("rule_cases.TABLES_SUPPLIED").event(-400, "early_diagnosis").pathology(-395) \
+        .regimen("letrozole", start=-300, intent="adjuvant").radiotherapy("FILLER", start=-350, site="breast_chest_wall") \
+        .imaging(-400, "ct").procedure(-390, "biopsy_metastasis").care(-390, "mdt_discussion") \
+        .decision(-390, "chemotherapy")
     for case in cases:
         builder = extract.patient(case.patient_id, **_dated(case.patient))
         for step in case.given:
@@ -156,7 +164,8 @@ def problems(case: RuleCase, rows: list[dict]) -> list[str]:
             continue
         checks = {"outcome": unit["outcome"], "reason_code": unit["reason_code"], "reason": unit.get("reason"),
                   "period": unit.get("period"), "provider_code": unit.get("provider_code"),
-                  "unit_date": day(unit["unit_date"]) if "unit_date" in unit else None}
+                  "unit_date": day(unit["unit_date"]) if "unit_date" in unit else None,
+                  "index_date": day(unit["index_date"]) if "index_date" in unit else None}
         for key, value in checks.items():
             if value is not None and str(row[key]) != (expected_text(value) if key == "reason" else str(value)):
                 wrong.append(f"{unit.get('unit', 'patient unit')}: {key} {row[key]!r}, expected {value!r}")

@@ -5,6 +5,8 @@ first time a case of the group is checked.
 One rule's cases alone, in seconds (an extract of that rule's cases only):
     ABC_AUDIT_RULE_CASES=1.5.16 make test PYTEST_ARGS=tests/rules/test_rule_cases.py
 """
+import os
+
 import pytest
 
 from tests.conftest import run_audit
@@ -43,3 +45,17 @@ def test_rule_case(case, group_runs):
 def test_every_reason_of_the_cases_is_readable_by_a_clinician(group, group_runs):
     rows = group_runs(group).query("select * from rules.case_outcomes")
     assert rows and unreadable_outcomes(rows) == []
+
+
+def test_every_audited_rule_has_cases_of_every_outcome_it_can_produce():
+    """Adding a recommendation is a catalogue entry, its SQL file and its case file: the cases, not the
+    bundled sample, must show every outcome the entry allows."""
+    from audit_rules.catalogue import load_catalogue
+
+    if os.environ.get("ABC_AUDIT_RULE_CASES"):
+        pytest.skip("only some rules' cases are loaded")
+    seen: dict[str, set[str]] = {}
+    for case in CASES:
+        seen.setdefault(case.rule_id, set()).update(u["outcome"] for u in case.expect or [])
+    for rule in load_catalogue().audited_rules:
+        assert seen.get(rule.id, set()) >= rule.possible_outcomes, (rule.id, seen.get(rule.id))
