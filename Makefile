@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 INPUT  ?= sample_data/extract
-# Test files run side by side (pytest-xdist), a file's tests in one worker: its fixtures are built once.
+# Test files run side by side (pytest-xdist), a file's tests in one worker (tests/conftest.py groups them),
+# so that its fixtures are built once; the files that read the audited sample share one worker.
 TEST_WORKERS ?= 2
 
 .PHONY: audit test test-slow dev install install-test sample-data docs clean
@@ -29,7 +30,7 @@ audit: install
 	$(BIN)/abc-audit run --input $(INPUT) --output $(OUT)
 
 test: install-test
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup -m "not slow" $(PYTEST_ARGS)
 
 # The dashboard in a real headless Chromium (needs Debian's chromium; .ci/run installs it).
 test-slow: install-test

@@ -116,3 +116,16 @@ def macros():
     load_macros(connection)
     yield connection
     connection.close()
+
+
+SAMPLE_FIXTURES = {"sample_output", "sample_cli_run"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under `--dist loadgroup` (make test): a test file's tests run in one worker, so that its module
+    fixtures are built once, and every file that reads the audit of the bundled sample runs in the
+    same worker, so that the sample is audited once per suite, not once per worker."""
+    modules_on_sample = {item.module.__name__ for item in items if SAMPLE_FIXTURES & set(item.fixturenames)}
+    for item in items:
+        name = item.module.__name__
+        item.add_marker(pytest.mark.xdist_group("bundled_sample" if name in modules_on_sample else name))
