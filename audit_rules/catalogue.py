@@ -172,7 +172,7 @@ def _parameter_value(rule: Rule, key: str, default: Any, value: Any) -> Any:
         raise ValueError(f"{where}: must not be negative, got {value!r}")
     choices = rule.parameter_choices.get(key)
     if key in CODE_PARAMETERS:
-        from pipelines.ingest.contract import load_contract
+        from pipelines.contract import load_contract
 
         table, column = CODE_PARAMETERS[key]
         choices = load_contract().tables[table].column(column).values

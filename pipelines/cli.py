@@ -173,7 +173,7 @@ def _print_data_quality(database: str, output: Path) -> list:
     (the `data_quality_summary` asset judged the warnings inside the graph); returns the warnings."""
     import duckdb
 
-    from pipelines.data_quality_summary import format_summary, format_warning_block, read_summary
+    from pipelines.validate.data_quality_summary import format_summary, format_warning_block, read_summary
 
     with duckdb.connect(database, read_only=True) as con:
         summary = read_summary(con)
@@ -211,7 +211,7 @@ def run(args: argparse.Namespace) -> int:
 def validate(args: argparse.Namespace) -> int:
     import duckdb
 
-    from pipelines.data_quality_summary import validate_ending
+    from pipelines.validate.data_quality_summary import validate_ending
     from pipelines.reports.files import write_validation_report
 
     resources = _resources(args, args.report)

@@ -6,7 +6,7 @@ Data flows one way: ingest -> validate -> timeline -> rules -> measures -> repor
 import dagster as dg
 
 from pipelines.automation import inbox_sensor, quarterly_job, quarterly_schedule
-from pipelines.data_quality_summary import data_quality_summary
+from pipelines.validate.data_quality_summary import data_quality_summary
 from pipelines.ingest.assets import raw_assets
 from pipelines.measures.assets import measure_assets, quarter_measures
 from pipelines.reports.assets import report_assets

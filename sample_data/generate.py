@@ -20,7 +20,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from pipelines.ingest.contract import load_contract
+from pipelines.contract import load_contract
 from sample_data.providers import pick_provider, providers_for
 from sample_data.stories import patient_story
 

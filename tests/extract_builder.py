@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
-from pipelines.ingest.contract import load_contract
+from pipelines.contract import load_contract
 
 INDEX = dt.date(2024, 3, 1)
 

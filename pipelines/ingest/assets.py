@@ -3,7 +3,7 @@
 import dagster as dg
 
 from pipelines.bookkeeping import record_input_file
-from pipelines.ingest.contract import Table, load_contract
+from pipelines.contract import Table, load_contract
 from pipelines.ingest.files import (record_ignored_files, refuse_identifiers_in_file_names, scan_extract_folder,
                                     table_file, warn_empty_and_misnamed_tables, warn_ignored_files)
 from pipelines.ingest.privacy import refuse_identifier_values, refuse_identifiers_in_unreadable_lines

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.ingest.contract import Table
+from pipelines.contract import Table
 from pipelines.ingest.privacy import VALUE_CHECKS
 from pipelines.ingest.structure import ExtractRefused, close_table, is_empty_file, missing_table_message, rename_advice
 

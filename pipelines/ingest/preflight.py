@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.ingest.contract import load_contract
+from pipelines.contract import load_contract
 from pipelines.ingest.files import scan_extract_folder, table_file
 from pipelines.ingest.reader import parquet_schema
 from pipelines.ingest.structure import check_header, csv_encoding, read_csv_header

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines.ingest.contract import Contract
+from pipelines.contract import Contract
 from pipelines.ingest.reader import ExtractRefused, parser_rejects_table, quote_identifier, raw_column_name
 
 # Value checks on every text column (each a macro in sql/macros): what it finds, and what to do.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.ingest.contract import RESERVED_COLUMNS, Table, load_contract
+from pipelines.contract import RESERVED_COLUMNS, Table, load_contract
 # ExtractRefused lives with the structural checks; ingest modules import it from here too.
 from pipelines.ingest.structure import ExtractRefused, check_header, csv_encoding, read_csv_header  # noqa: F401
 

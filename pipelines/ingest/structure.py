@@ -13,7 +13,7 @@ import difflib
 import os
 from pathlib import Path
 
-from pipelines.ingest.contract import Contract, Table, normalise_column_name
+from pipelines.contract import Contract, Table, normalise_column_name
 
 # How every refusal of an extract starts, wherever it is found (`abc-audit: extract refused: ...`).
 REFUSED = "extract refused"

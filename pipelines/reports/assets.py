@@ -8,7 +8,7 @@ from collections import defaultdict
 import dagster as dg
 
 from dashboards.report import DashboardData, build_dashboard
-from pipelines.data_quality_summary import rules_not_judged, stored_warnings
+from pipelines.validate.data_quality_summary import rules_not_judged, stored_warnings
 from pipelines.output_folder import PublishRefused, carry_forward_quarters, publish
 from pipelines.reports import files
 from pipelines.reports.measure_reports import build_measure_reports, write_measure_reports

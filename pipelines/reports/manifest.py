@@ -10,7 +10,7 @@ import duckdb
 
 from audit_rules.catalogue import Catalogue
 from pipelines.config import AuditConfig
-from pipelines.data_quality_summary import rules_not_judged, stored_warnings
+from pipelines.validate.data_quality_summary import rules_not_judged, stored_warnings
 
 
 def software_version() -> str:

@@ -8,7 +8,7 @@ first because every other table must refer to an accepted patient.
 import dagster as dg
 
 from pipelines.bookkeeping import record_validation
-from pipelines.ingest.contract import Table, load_contract
+from pipelines.contract import Table, load_contract
 from pipelines.resources import AuditDatabase, AuditSettings
 from pipelines.validate import VALIDATION_REFUSAL
 from pipelines.validate.runner import validate_table

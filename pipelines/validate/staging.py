@@ -7,7 +7,7 @@ so that an unparseable value is reported as such rather than as an empty one.
 """
 from __future__ import annotations
 
-from pipelines.ingest.contract import Column, Table
+from pipelines.contract import Column, Table
 
 EXACT_DUPLICATE = "exact_duplicate"
 CONFLICTING_DUPLICATE = "conflicting_duplicate"

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pandas as pd
 
-from pipelines.ingest.contract import BOOLEAN_FALSE, BOOLEAN_TRUE, Contract, Table
+from pipelines.contract import BOOLEAN_FALSE, BOOLEAN_TRUE, Contract, Table
 from pipelines.validate import staging
 
 EARLIEST_DATE = dt.date(1900, 1, 1)

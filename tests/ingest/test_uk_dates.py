@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from pipelines.cli import main
-from pipelines.ingest.contract import load_contract
+from pipelines.contract import load_contract
 from pipelines.sql_runner import load_macros
 from tests.conftest import COMPLETE_FOLLOW_UP
 from tests.extract_builder import Extract

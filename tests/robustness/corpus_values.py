@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.ingest.contract import load_contract
+from pipelines.contract import load_contract
 from tests.robustness.damage import (BASE_ROWS, BadExtract, Finding, accepted_after_bad_values,
                                      bad_value_in_every_column, both, columns_of_type, edit, findings_in_every_column,
                                      rows, write_rows)

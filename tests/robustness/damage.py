@@ -11,7 +11,7 @@ from typing import Callable
 
 import duckdb
 
-from pipelines.ingest.contract import load_contract
+from pipelines.contract import load_contract
 from pipelines.resources import work_dir_for
 from tests.extract_builder import Extract
 

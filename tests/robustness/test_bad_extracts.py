@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from pipelines.cli import main
-from pipelines.ingest.contract import load_contract
+from pipelines.contract import load_contract
 from tests.robustness.corpus import CORPUS, BadExtract
 from tests.robustness.corpus_values import AFTER_BIRTH_YEAR
 from tests.robustness.damage import database_of

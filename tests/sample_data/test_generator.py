@@ -6,7 +6,7 @@ import re
 
 import pyarrow.parquet as pq
 
-from pipelines.ingest.contract import load_contract
+from pipelines.contract import load_contract
 from sample_data import SAMPLE_DATA_DIR
 from sample_data.generate import DAY_FIRST_TABLES, generate_extract
 

@@ -4,7 +4,7 @@ case, and full dates. The end-to-end refusals are in test_validation.py and test
 import pytest
 import yaml
 
-from pipelines.ingest.contract import load_contract
+from pipelines.contract import load_contract
 from audit_rules.drug_value_set import VALUE_SET_PATH
 
 

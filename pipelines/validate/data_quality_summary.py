@@ -19,7 +19,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.bookkeeping import ensure_schema
-from pipelines.ingest.contract import load_contract
+from pipelines.contract import load_contract
 from pipelines.resources import AuditDatabase, AuditSettings
 from pipelines.sql_runner import run_sql
 from pipelines.validate import VALIDATION_REFUSAL

@@ -1,4 +1,5 @@
-"""The input data contract (contract.yaml) as typed Python objects."""
+"""The input data contract (contract.yaml) as typed Python objects: what every stage reads (ingest,
+validation, the timeline's code lists, the catalogue's value-set checks), so it belongs to none of them."""
 from __future__ import annotations
 
 import re
