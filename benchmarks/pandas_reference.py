@@ -205,9 +205,11 @@ def reference_outcomes(database: str | Path, follow_up_end: str | None = None) -
 
 
 def _sql_rules_seconds(database: Path) -> float:
-    """The five rules' SQL and sql/outcomes/resolve_outcomes.sql, as the rules step runs them."""
+    """The five rules' SQL and sql/outcomes/resolve_outcomes.sql, as the rules step runs them, to the
+    resolved outcomes in memory (as the reference ends with its outcomes in memory; the rules step then
+    writes every rule's outcomes to the database once). The SQL does more: reasons and evidence."""
     from pipelines.resources import AuditSettings
-    from pipelines.rules.assets import AUDITED_RULES, _resolve
+    from pipelines.rules.assets import AUDITED_RULES, _resolve_into
     from pipelines.sql_runner import load_macros
 
     audit = AuditSettings(input_dir=str(database.parent), output_dir=str(database.parent / "out"))
@@ -215,7 +217,8 @@ def _sql_rules_seconds(database: Path) -> float:
     with duckdb.connect(str(database)) as con:
         load_macros(con)
         started = time.perf_counter()
-        _resolve(con, rules, audit)
+        for n, rule in enumerate(rules):
+            _resolve_into(con, rule, audit, f"resolved_{n}")
         return time.perf_counter() - started
 
 
