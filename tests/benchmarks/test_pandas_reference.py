@@ -1,6 +1,6 @@
 """The vectorised pandas reference of five rules (benchmarks/pandas_reference.py, written from
 measures.md v2 on the validated tables alone) gives the same case outcomes as the audit's SQL rules
-on a generated 10,000-patient extract run through the real Dagster graph; and the benchmark's timing
+on a generated 5,000-patient extract run through the real Dagster graph; and the benchmark's timing
 function times both on that database."""
 import duckdb
 import pandas as pd
@@ -11,7 +11,7 @@ from benchmarks.pandas_reference import OUTPUT_COLUMNS, RULE_IDS, reference_outc
 from sample_data.generate import generate_extract
 from tests.conftest import COMPLETE_FOLLOW_UP, run_audit
 
-PATIENTS = 10_000
+PATIENTS = 5_000
 KEY = ["rule_id", "patient_id", "unit_id"]
 
 

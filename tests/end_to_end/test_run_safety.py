@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from sample_data import SAMPLE_DATA_DIR
+from sample_data.generate import generate_extract
 from tests.conftest import run_audit, run_cli_on_sample
 from tests.extract_builder import Extract
 
@@ -46,14 +47,19 @@ def test_a_run_killed_mid_way_leaves_the_previous_output_untouched(sample_output
     assert _snapshot(output) == before
     with (output / "measures.csv").open() as handle:  # still readable, still whole
         assert len(list(csv.DictReader(handle))) > 1000
-    # the lock died with the process: the next run goes ahead and publishes
-    rerun = run_cli_on_sample(output)
+    # the lock died with the process: the next run goes ahead and publishes (a small extract will do)
+    rerun = run_cli_on_sample(output, _small_extract(tmp_path / "small"))
     assert rerun.returncode == 0, rerun.stderr
+
+
+def _small_extract(folder: Path) -> Path:
+    generate_extract(folder, 200, seed=11)
+    return folder
 
 
 def test_a_second_run_on_the_same_output_is_refused_while_the_first_runs(tmp_path):
     output = tmp_path / "out"
-    first = _start(output)
+    first = _start(output, _small_extract(tmp_path / "small"))
     _wait_for_line(first, "abc-audit: auditing")
     second = run_cli_on_sample(output)
     assert second.returncode == 2

@@ -3,12 +3,11 @@ sheet per rule plus a summary); each ICB gets disclosure-controlled measures; re
 import csv
 import json
 import re
-import subprocess
-import sys
 import zipfile
 
 import pytest
 
+from pipelines.cli import main as cli
 from tests.conftest import run_audit
 from tests.extract_builder import Extract
 
@@ -143,7 +142,7 @@ def test_units_given_at_another_provider_are_that_providers(runs):
 
 
 def test_above_workbook_max_rows_the_run_writes_csv_only_and_export_workbooks_writes_the_same_workbooks(
-        runs, tmp_path):
+        runs, tmp_path, capsys):
     """Issue 14: xlsxwriter writes ~6,000 rows a second, so above `exports.workbook_max_rows` case rows a
     run writes the CSV and Parquet lists only and says so; `abc-audit export-workbooks OUT` then writes
     the workbooks from the published files, byte for byte those a run would have written."""
@@ -152,19 +151,17 @@ def test_above_workbook_max_rows_the_run_writes_csv_only_and_export_workbooks_wr
     config = tmp_path / "no_workbooks.yaml"
     config.write_text(COMPLETE_FOLLOW_UP + "exports:\n  workbook_max_rows: 3\n", encoding="utf-8")
     out = tmp_path / "out"
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--input", str(_extract().write(tmp_path / "x")),
-                           "--output", str(out), "--config", str(config)], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    rows = sum(1 for p in out.glob("exports/*/non_adherent_cases.csv") for _ in p.open()) - len(list(out.glob("exports/*/non_adherent_cases.csv")))
-    assert f"the case lists have {rows:,} rows, more than exports.workbook_max_rows (3)" in done.stdout
-    assert f"abc-audit export-workbooks {out}" in done.stdout
+    status = cli(["run", "--input", str(_extract().write(tmp_path / "x")), "--output", str(out), "--config", str(config)])
+    printed = capsys.readouterr()
+    assert status == 0, printed.err
+    rows = sum(len(_rows(p)) for p in out.glob("exports/*/non_adherent_cases.csv"))
+    assert f"the case lists have {rows:,} rows, more than exports.workbook_max_rows (3)" in printed.out
+    assert f"abc-audit export-workbooks {out}" in printed.out
     assert not list(out.glob("exports/**/*.xlsx"))
     manifest = json.loads((out / "run_manifest.json").read_text())
     assert manifest["workbooks"]["written"] is False and manifest["workbooks"]["case_rows"] == rows
 
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "export-workbooks", str(out)],
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    assert cli(["export-workbooks", str(out)]) == 0, capsys.readouterr().err
     written = sorted(p.relative_to(out) for p in out.glob("exports/**/*.xlsx"))
     in_run = sorted(p.relative_to(runs[0].output) for p in runs[0].output.glob("exports/**/*.xlsx"))
     assert written == in_run and len(written) >= 4
@@ -172,7 +169,12 @@ def test_above_workbook_max_rows_the_run_writes_csv_only_and_export_workbooks_wr
         assert (out / path).read_bytes() == (runs[0].output / path).read_bytes(), path
 
 
-def test_export_workbooks_refuses_a_folder_that_is_not_an_audit_output(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "export-workbooks", str(tmp_path)],
-                          capture_output=True, text=True)
-    assert done.returncode == 2 and "is not an audit output" in done.stderr and "Traceback" not in done.stderr
+def test_export_workbooks_refuses_a_folder_that_is_not_an_audit_output(tmp_path, capsys):
+    assert cli(["export-workbooks", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "is not an audit output" in err and "Traceback" not in err
+
+
+def _rows(path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))

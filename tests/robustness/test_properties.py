@@ -124,7 +124,7 @@ def _comparable(row: dict, back: dict[str, str]) -> tuple:
             str(row["unit_date"]), str(row["index_date"]))
 
 
-@settings(max_examples=6, deadline=None, derandomize=True, print_blob=True,
+@settings(max_examples=4, deadline=None, derandomize=True, print_blob=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(patients=st.lists(patient_spec, min_size=1, max_size=6), unrelated=patient_spec,
        seed=st.integers(min_value=0, max_value=10_000))
