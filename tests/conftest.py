@@ -121,6 +121,7 @@ def macros():
 SAMPLE_FIXTURES = {"sample_output", "sample_cli_run"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks to group the tests
 def pytest_collection_modifyitems(config, items):
     """Under `--dist loadgroup` (make test): a test file's tests run in one worker, so that its module
     fixtures are built once, and every file that reads the audit of the bundled sample runs in the
