@@ -130,3 +130,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         name = item.module.__name__
         item.add_marker(pytest.mark.xdist_group("bundled_sample" if name in modules_on_sample else name))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    """xdist groups tests by an `@group` suffix it writes into each node id; when a pytest release
+    stops that taking effect (pytest 9 did), each worker would silently build every module fixture."""
+    if node.config.getvalue("dist") == "loadgroup":
+        ungrouped = [nodeid for nodeid in ids if "@" not in nodeid]
+        if ungrouped:
+            pytest.exit(f"--dist loadgroup is not grouping tests (e.g. {ungrouped[0]}): check the pytest "
+                        "and pytest-xdist versions in constraints.txt", returncode=4)
