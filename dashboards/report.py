@@ -38,6 +38,7 @@ class DashboardData:
     disclosure: dict
     data_quality_warnings: list[str] = field(default_factory=list)  # plain-English messages, shown first
     rules_not_judged: list[dict] = field(default_factory=list)       # {rule_id, missing_tables, table_status}
+    national_coverage: list[dict] = field(default_factory=list)      # a national-format run: {rule_id, coverage, why}
 
 
 def _none(value):
@@ -202,7 +203,8 @@ def _data_quality_banner(warnings: list[str]) -> str:
 
 
 _NOT_SUPPLIED = {"absent": "the extract has no {table} table", "empty": "the {table} file in the extract is empty",
-                 "all_quarantined": "every row of the {table} table was set aside by validation"}
+                 "all_quarantined": "every row of the {table} table was set aside by validation",
+                 "not_in_source": "the national datasets (cancer registry, SACT, RTDS) hold no {table}"}
 
 
 def _rules_not_judged_notice(rules_not_judged: list[dict]) -> str:
@@ -224,6 +226,25 @@ def _rules_not_judged_notice(rules_not_judged: list[dict]) -> str:
             "an absent table is not evidence that nothing happened.</p>")
 
 
+_COVERAGE_WORDS = {"judged": "judged", "partly": "partly judged", "not_judged": "not judged"}
+
+
+def _national_coverage(coverage: list[dict], audited: set[str]) -> str:
+    """A national-format run: which rules these datasets can judge, partly judge or not, and why."""
+    rows = [c for c in coverage if c["rule_id"] in audited]
+    if not rows:
+        return ""
+    body = "".join(f"<tr><td>{html.escape(c['rule_id'])}</td><td>{_COVERAGE_WORDS[c['coverage']]}</td>"
+                   f"<td>{html.escape(c['why'])}</td></tr>" for c in rows)
+    counts = {level: sum(c["coverage"] == level for c in rows) for level in _COVERAGE_WORDS}
+    return ('<section id="national-coverage"><h2>What the national datasets can audit</h2>'
+            f"<p>This audit read the cancer registry, SACT and RTDS tables. Of {len(rows)} recommendations, "
+            f"{counts['judged']} are judged, {counts['partly']} partly judged and {counts['not_judged']} not judged: "
+            "a case the data cannot decide is insufficient data, never non-adherent.</p>"
+            f"<table><thead><tr><th>Rule</th><th>Coverage</th><th>Why</th></tr></thead><tbody>{body}</tbody></table>"
+            "</section>")
+
+
 def build_dashboard(data: DashboardData, run: dict) -> str:
     icbs = sorted(data.disclosed.loc[data.disclosed["level"] == "icb", "group"].unique())
     quarters = sorted(data.disclosed.loc[data.disclosed["period"] != "all", "period"].unique())
@@ -233,6 +254,7 @@ def build_dashboard(data: DashboardData, run: dict) -> str:
         plot_function=figures.plot_function(),
         data_quality_banner=_data_quality_banner(data.data_quality_warnings),
         rules_not_judged=_rules_not_judged_notice(data.rules_not_judged),
+        national_coverage=_national_coverage(data.national_coverage, {r.id for r in data.rules if r.status == "audited"}),
         subtitle=html.escape(f"{run['guideline']} (version {run['guideline_version']}) · extract folder …/{run['extract']}"),
         disclosure_note=html.escape(
             f"Small numbers are protected: counts from {d['suppress_min']} to {d['suppress_max']} are shown as * "

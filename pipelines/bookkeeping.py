@@ -18,7 +18,14 @@ TABLES = {
     "expectation_suites": "(table_name varchar, suite_json varchar)",
     "row_reconciliation": """(table_name varchar, rows_read bigint, rows_accepted bigint,
         rows_quarantined bigint, rows_rejected_by_parser bigint)""",
+    # a national-format extract (pipelines/ingest/national/): empty in a canonical run
+    "source_gaps": "(table_name varchar, reason varchar)",
+    "national_files": """(table_name varchar, file_name varchar, sha256 varchar, rows_read bigint,
+        rows_rejected_by_parser bigint, missing_columns varchar[], ignored_columns varchar[])""",
+    "national_rows": "(table_name varchar, disposition varchar, reason varchar, rows bigint)",
+    "national_unrecognised_codes": "(table_name varchar, column_name varchar, value varchar, rows bigint, reason varchar)",
 }
+NATIONAL_TABLES = ("source_gaps", "national_files", "national_rows", "national_unrecognised_codes")
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -81,7 +81,7 @@ def _resources(args: argparse.Namespace, output: str) -> dict | None:
     from pipelines.resources import default_resources
 
     try:
-        resources = default_resources(args.input, output, args.config)
+        resources = default_resources(args.input, output, args.config, getattr(args, "input_format", None))
         # Read and checked now (the resources themselves read it only when first used), so that a
         # bad file or ABC_AUDIT_CONFIG is refused in one line before the run starts.
         resources["audit"].config
@@ -103,8 +103,13 @@ def _refuse_malformed_extract(args: argparse.Namespace) -> int | None:
 
     # the input `default_resources` will audit: the argument, ABC_AUDIT_INPUT, or the bundled sample
     input_dir = Path(args.input or os.environ.get("ABC_AUDIT_INPUT", str(SAMPLE_DATA_DIR)))
+    national = (getattr(args, "input_format", None) or os.environ.get("ABC_AUDIT_INPUT_FORMAT")) == "national"
     try:
-        check_extract(input_dir)
+        if national:
+            from pipelines.ingest.national.layout import check_national_extract
+            check_national_extract(input_dir)
+        else:
+            check_extract(input_dir)
     except ExtractRefused as error:
         print(f"abc-audit: {REFUSED}: {error}", file=sys.stderr)
         return EXIT_REFUSED
@@ -331,6 +336,9 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--input", help="extract folder (default: the bundled sample_data/extract/)")
     run_parser.add_argument("--output", default="out", help="output folder (default: out)")
     run_parser.add_argument("--config", help="configuration YAML (default: the bundled defaults)")
+    run_parser.add_argument("--input-format", choices=["canonical", "national"],
+                        help="canonical: the data contract's tables (default); national: registry, SACT and "
+                             "RTDS tables in the Simulacrum layout (README, 'National datasets')")
     run_parser.set_defaults(handler=run)
     validate_parser = commands.add_parser(
         "validate", help="check an extract against the data contract only, and write the data-quality report")
@@ -338,6 +346,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate_parser.add_argument("--report", default="validation_report",
                                  help="folder for data_quality/ (default: validation_report)")
     validate_parser.add_argument("--config", help="configuration YAML (default: the bundled defaults)")
+    validate_parser.add_argument("--input-format", choices=["canonical", "national"],
+                        help="canonical: the data contract's tables (default); national: registry, SACT and "
+                             "RTDS tables in the Simulacrum layout (README, 'National datasets')")
     validate_parser.set_defaults(handler=validate)
     diff_parser = commands.add_parser(
         "diff", help="compare two audit outputs: change in adherence per rule and the cases whose outcome changed")

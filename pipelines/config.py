@@ -49,6 +49,14 @@ class AuditConfig:
     def rule_overrides(self, rule_id: str) -> dict[str, Any]:
         return self.values["rules"].get(rule_id, {})
 
+    def with_values(self, changes: dict[str, Any]) -> "AuditConfig":
+        """A copy with `section.key` values replaced (what an input format fixes, e.g. the national one)."""
+        values = copy.deepcopy(self.values)
+        for dotted, value in changes.items():
+            section, key = dotted.split(".")
+            values[section][key] = value
+        return AuditConfig(values=values, source=self.source)
+
     def as_manifest(self) -> dict[str, Any]:
         resolved = copy.deepcopy(self.values)
         resolved["run"]["latest_valid_date"] = self.latest_valid_date.isoformat()
@@ -159,5 +167,12 @@ def _check_relations(values: dict) -> None:
     for key in ("duckdb_threads", "validation_batch_rows"):
         if run[key] < 1:
             raise ConfigError(f"'run.{key}' must be at least 1, got {run[key]!r}")
+    national = values["national"]
+    if not re.fullmatch(r"[A-Z0-9]{3,5}", str(national["provider_when_not_recorded"])):
+        raise ConfigError("'national.provider_when_not_recorded' must be an ODS-like code (3 to 5 capital letters "
+                          f"or digits), got {national['provider_when_not_recorded']!r}")
+    if not 18 <= national["postmenopausal_from_age"] <= 80:
+        raise ConfigError(f"'national.postmenopausal_from_age' must be an age from 18 to 80, "
+                          f"got {national['postmenopausal_from_age']!r}")
     if values["exports"]["workbook_max_rows"] < 0:
         raise ConfigError(f"'exports.workbook_max_rows' must be 0 or more, got {values['exports']['workbook_max_rows']!r}")

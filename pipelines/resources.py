@@ -19,6 +19,16 @@ from pipelines.sql_runner import load_macros
 from sample_data import SAMPLE_DATA_DIR
 
 
+INPUT_FORMATS = ("canonical", "national")
+
+
+def national_timeline_settings(config: AuditConfig) -> dict:
+    """What the national datasets are, whatever the configuration says: SACT often lacks oral drugs
+    and adjuvant history, and menopausal status is only ever inferred."""
+    return {"timeline.prior_therapy_history": "partial", "timeline.oral_endocrine_therapy_recorded": False,
+            "timeline.menopausal_status_inferred_from_age": config.section("national")["infer_menopausal_status_from_age"]}
+
+
 class AuditSettings(dg.ConfigurableResource):
     """What to audit, where to publish, and with which configuration file."""
 
@@ -26,10 +36,17 @@ class AuditSettings(dg.ConfigurableResource):
     output_dir: str
     config_file: str | None = None
     catalogue: str = "cg81_2025_02"
+    # `canonical` (the data contract's tables) or `national` (registry, SACT and RTDS tables in the
+    # Simulacrum layout, mapped by pipelines/ingest/national/)
+    input_format: str = "canonical"
 
     @cached_property
     def config(self) -> AuditConfig:
+        if self.input_format not in INPUT_FORMATS:
+            raise ConfigError(f"input format must be one of {', '.join(INPUT_FORMATS)}, got {self.input_format!r}")
         config = load_config(self.config_file)
+        if self.input_format == "national":
+            config = config.with_values(national_timeline_settings(config))
         validate_rule_overrides(self.rules, config.section("rules"))
         try:  # checked now, so that a bad name refuses the configuration before the run starts
             load_drug_value_set(config.section("value_sets")["drug_names"],
@@ -107,13 +124,16 @@ class AuditDatabase(dg.ConfigurableResource):
 
 
 def default_resources(input_dir: str | None = None, output_dir: str | None = None,
-                      config_file: str | None = None) -> dict:
+                      config_file: str | None = None, input_format: str | None = None) -> dict:
     """Resources for the UI, the schedule and the CLI: the arguments, else the ABC_AUDIT_* environment
-    variables, else the bundled sample, `out` and the bundled configuration. Nothing is read from
+    variables (ABC_AUDIT_INPUT, _OUTPUT, _CONFIG, _INPUT_FORMAT), else the bundled sample, `out`, the
+    bundled configuration and the canonical format. Nothing is read from
     the configuration file here: `AuditSettings.config` reads and checks it when first used."""
     input_dir = input_dir or os.environ.get("ABC_AUDIT_INPUT", str(SAMPLE_DATA_DIR))
     output_dir = output_dir or os.environ.get("ABC_AUDIT_OUTPUT", "out")
     config_file = config_file or os.environ.get("ABC_AUDIT_CONFIG") or None
-    settings = AuditSettings(input_dir=input_dir, output_dir=output_dir, config_file=config_file)
+    input_format = input_format or os.environ.get("ABC_AUDIT_INPUT_FORMAT") or "canonical"
+    settings = AuditSettings(input_dir=input_dir, output_dir=output_dir, config_file=config_file,
+                             input_format=input_format)
     database = AuditDatabase(path=str(work_dir_for(output_dir) / "audit.duckdb"), config_file=config_file)
     return {"audit": settings, "duckdb": database}

@@ -4,6 +4,7 @@ import dagster as dg
 
 from pipelines.bookkeeping import record_input_file
 from pipelines.contract import Table, load_contract
+from pipelines.ingest.national.adapter import ingest_national, reset_national_bookkeeping
 from pipelines.ingest.files import (record_ignored_files, refuse_identifiers_in_file_names, scan_extract_folder,
                                     table_file, warn_empty_and_misnamed_tables, warn_ignored_files)
 from pipelines.ingest.privacy import refuse_identifier_values, refuse_identifiers_in_unreadable_lines
@@ -54,6 +55,10 @@ def raw_tables(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: 
     contract = load_contract()
     selected = {key.to_user_string() for key in context.selected_asset_keys}
     with duckdb.connect() as con:
+        reset_national_bookkeeping(con)  # a canonical run after a national one in the same database
+        if audit.input_format == "national":
+            yield from _ingest_national(context, con, audit, selected)
+            return
         try:
             folder = scan_extract_folder(audit.input_path, list(contract.tables))
             refuse_identifiers_in_file_names(con, folder.ignored)
@@ -69,6 +74,19 @@ def raw_tables(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: 
             if table.name == "patients":
                 metadata["ignored_files"] = ", ".join(folder.ignored) or "none"
             yield dg.MaterializeResult(asset_key=f"raw_{table.name}", metadata=metadata)
+
+
+def _ingest_national(context, con, audit: AuditSettings, selected: set[str]):
+    """The national format's ingest: the adapter writes every raw.<table> (pipelines/ingest/national/)."""
+    try:
+        tables, ignored = ingest_national(con, audit.input_path, audit.config.section("national"))
+    except ExtractRefused as error:
+        raise refuse(str(error)) from None
+    record_ignored_files(con, tuple(ignored))
+    warn_ignored_files(tuple(ignored), context.log)
+    for name, metadata in tables.items():
+        if f"raw_{name}" in selected:
+            yield dg.MaterializeResult(asset_key=f"raw_{name}", metadata=metadata)
 
 
 raw_assets = [raw_tables]

@@ -16,6 +16,7 @@ from pipelines.reports.manifest import build_manifest, write_manifest
 from pipelines.reports.provider_exports import (export_case_count, export_case_rows, write_icb_exports,
                                                write_provider_exports)
 from pipelines.reports.workbooks import timed_workbooks
+from pipelines.ingest.national.coverage import national_coverage
 from pipelines.resources import AuditDatabase, AuditSettings
 
 def _audit_tables(con, audit: AuditSettings, folder) -> dict:
@@ -51,7 +52,9 @@ def _dashboard(con, audit: AuditSettings, folder) -> dict:
         field_completeness=con.execute("select * from measures.field_completeness").df(),
         rules=audit.rules.rules, disclosure=audit.config.section("disclosure"),
         data_quality_warnings=[w.message for w in stored_warnings(con)],
-        rules_not_judged=rules_not_judged(con, audit.rules.audited_rules))
+        rules_not_judged=rules_not_judged(con, audit.rules.audited_rules),
+        national_coverage=[{"rule_id": c.rule_id, "coverage": c.coverage, "why": c.why}
+                           for c in national_coverage().values()] if audit.input_format == "national" else [])
     page = build_dashboard(data, {"guideline": audit.rules.guideline,
                                   "guideline_version": audit.rules.guideline_version,
                                   "extract": "/".join(audit.input_path.parts[-2:])})

@@ -97,5 +97,12 @@ def write_validation_report(con, dq: Path) -> dict[str, int]:
         "unrecognised_codes.csv": copy_csv(con, """select table_name, column_name, value, count(*) as rows, reason
                 from validated.quarantine
                 where check_name like '%.code' or check_name like '%.codes' or check_name like '%.boolean'
-                group by all order by table_name, column_name, value""", dq / "unrecognised_codes.csv"),
+                group by all
+                union all  -- codes of a national-format extract outside the adapter's code lists
+                select table_name, column_name, value, rows, reason from bookkeeping.national_unrecognised_codes
+                order by table_name, column_name, value""", dq / "unrecognised_codes.csv"),
+        # a national-format run: where every row of the national tables went (empty otherwise)
+        "national_rows.csv": copy_csv(con, """select table_name, disposition, reason, rows
+                from bookkeeping.national_rows order by table_name, disposition, reason nulls first""",
+                                      dq / "national_rows.csv"),
     }

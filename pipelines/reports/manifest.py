@@ -10,6 +10,7 @@ import duckdb
 
 from audit_rules.catalogue import Catalogue
 from pipelines.config import AuditConfig
+from pipelines.ingest.national.coverage import national_coverage
 from pipelines.validate.data_quality_summary import rules_not_judged, stored_warnings
 
 
@@ -43,6 +44,7 @@ def build_manifest(con, config: AuditConfig, catalogue: Catalogue, input_dir: Pa
     workbooks = _records(con, "select * from bookkeeping.workbooks") if con.execute(
         "select count(*) from duckdb_tables() where schema_name = 'bookkeeping' and table_name = 'workbooks'"
     ).fetchone()[0] else []
+    national = _national_input(con)
     return {
         "software": {"name": "abc-audit", "version": software_version()},
         "guideline": {"name": catalogue.guideline, "version": catalogue.guideline_version,
@@ -50,10 +52,13 @@ def build_manifest(con, config: AuditConfig, catalogue: Catalogue, input_dir: Pa
         "rule_catalogue": {"name": catalogue.name, "version": catalogue.version,
                            "rules": {r.id: {"status": r.status, "version": r.version} for r in catalogue.rules}},
         "configuration": {"source": config.source, "values": config.as_manifest()},
-        "extract": {"folder": str(input_dir), "inputs": inputs, "ignored_files": ignored_files,
+        "extract": {"folder": str(input_dir), "format": "national" if national else "canonical", "inputs": inputs, "ignored_files": ignored_files,
                     "follow_up_end": follow_up_end.isoformat() if follow_up_end else None,
                     "follow_up_end_basis": follow_up_basis},
         "row_reconciliation": reconciliation,
+        # a national-format run: the national files, where their rows went, what the datasets lack,
+        # and which rules they can judge (pipelines/ingest/national/coverage.csv)
+        **({"national_input": national} if national else {}),
         # the same warnings as the terminal and the top of the dashboard (outputs.md "The command")
         "data_quality_warnings": [w.as_manifest() for w in stored_warnings(con)],
         # rules whose every unit is insufficient_data because a table they need was not supplied
@@ -67,6 +72,20 @@ def build_manifest(con, config: AuditConfig, catalogue: Catalogue, input_dir: Pa
         "workbooks": workbooks[0] if workbooks else None,
         "started_at": started_at,
         "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def _national_input(con) -> dict | None:
+    files = _records(con, """select table_name as "table", file_name as file, sha256, rows_read, rows_rejected_by_parser,
+        missing_columns as columns_not_in_file, ignored_columns from bookkeeping.national_files order by table_name""")
+    if not any(f["file"] for f in files):
+        return None
+    return {
+        "files": files,
+        "rows": _records(con, """select table_name as "table", disposition, reason, rows
+            from bookkeeping.national_rows order by table_name, disposition, reason nulls first"""),
+        "tables_not_held": _records(con, 'select table_name as "table", reason from bookkeeping.source_gaps order by 1'),
+        "coverage": [{"rule_id": c.rule_id, "coverage": c.coverage, "why": c.why} for c in national_coverage().values()],
     }
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from audit_rules.catalogue import Rule, load_catalogue, rule_parameters, rule_target
 from pipelines.partitions import REPORTING_QUARTERS, SINGLE_RUN_BACKFILL, replace_partition, run_quarters
+from pipelines.ingest.national.coverage import not_judged_reason
 from pipelines.resources import AuditDatabase, AuditSettings
 from pipelines.rules.unit_contract import conformed_columns
 from pipelines.sql_runner import bind, sql_text, upstream_assets
@@ -54,7 +55,9 @@ def _resolve_into(con, rule: Rule, audit: AuditSettings, table: str) -> None:
     con.execute(f"create or replace temp view rule_units as select '{rule.id}' as rule_id, "  # a catalogue id: safe
                 f"{conformed_columns(con, 'one_rule_units', rule.sql)} from one_rule_units")
     con.execute("create or replace temp table rule_settings as select $rule_id as rule_id, "
-                "$needs_tables::varchar[] as needs_tables", {"rule_id": rule.id, "needs_tables": list(rule.needs_tables)})
+                "$needs_tables::varchar[] as needs_tables, $source_gap::varchar as source_gap_reason",
+                {"rule_id": rule.id, "needs_tables": list(rule.needs_tables),
+                 "source_gap": not_judged_reason(rule.id, audit.input_format)})
     resolver = sql_text(RESOLVER)
     params = bind(resolver, {"exception_days_before_index": audit.config.section("timeline")["exception_days_before_index"]},
                   RESOLVER)

@@ -13,7 +13,7 @@ run's database (`read_summary`), and the manifest and the dashboard carry the sa
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import dagster as dg
 import duckdb
@@ -70,6 +70,10 @@ class DataQualitySummary:
     patients_accepted: int
     patients_without_metastatic_diagnosis: int
     warnings: list[DataQualityWarning]
+    # a national-format run: the audit's tables those datasets do not hold (table -> why), and what
+    # became of the national tables' rows: (table, read, mapped, outside the audit, set aside)
+    source_gaps: dict[str, str] = field(default_factory=dict)
+    national_rows: list[tuple[str, int, int, int, int]] = field(default_factory=list)
 
 
 def _rows(n: int) -> str:
@@ -126,7 +130,12 @@ def read_summary(con: duckdb.DuckDBPyConnection) -> DataQualitySummary:
     accepted, without = run_sql(con, "bookkeeping/patients_without_metastatic_diagnosis.sql").fetchone()
     # fetched at once: DuckDB's execute returns the connection, whose next query replaces the result
     reasons = run_sql(con, "bookkeeping/commonest_quarantine_reasons.sql", {"reasons_shown": REASONS_SHOWN}).fetchall()
-    return DataQualitySummary(table_losses(con), [tuple(r) for r in reasons], accepted, without, stored_warnings(con))
+    gaps = dict(con.execute("select table_name, reason from bookkeeping.source_gaps").fetchall())
+    national = con.execute("""select table_name, sum(rows), sum(rows) filter (disposition = 'mapped'),
+            sum(rows) filter (disposition = 'outside_audit'), sum(rows) filter (disposition = 'set_aside')
+        from bookkeeping.national_rows group by all order by table_name""").fetchall()
+    return DataQualitySummary(table_losses(con), [tuple(r) for r in reasons], accepted, without, stored_warnings(con),
+                              gaps, [tuple(int(v or 0) if i else v for i, v in enumerate(r)) for r in national])
 
 
 def refusal(tables: list[TableLoss], refuse_share: float | None) -> str | None:
@@ -160,7 +169,16 @@ def rules_not_judged(con: duckdb.DuckDBPyConnection, rules) -> list[dict]:
 def format_summary(summary: DataQualitySummary) -> str:
     lines = ["abc-audit: data quality (rows read = accepted + quarantined + rejected by the CSV reader)",
              f"  {'table':20} {'read':>8} {'accepted':>9} {'quarantined':>12} {'rejected by reader':>19}"]
+    if summary.national_rows:
+        lines.insert(0, "abc-audit: national tables (rows read = mapped + outside the audit + set aside; "
+                        "data_quality/national_rows.csv says why)")
+        lines.insert(1, f"  {'table':22} {'read':>8} {'mapped':>8} {'outside audit':>14} {'set aside':>10}")
+        for position, (table, read, mapped, outside, set_aside) in enumerate(summary.national_rows, start=2):
+            lines.insert(position, f"  {table:22} {read:>8} {mapped:>8} {outside:>14} {set_aside:>10}")
     for t in summary.tables:
+        if t.table_name in summary.source_gaps:
+            lines.append(f"  {t.table_name:20} {'not held by the national datasets':>33}")
+            continue
         if t.file_name is None:
             lines.append(f"  {t.table_name:20} {'no file in the extract':>30}")
             continue

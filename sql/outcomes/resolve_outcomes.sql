@@ -1,7 +1,8 @@
 -- Turns every rule's units (the table rule_units: each rule's rows shaped by
 -- pipelines/rules/unit_contract.py, with its rule_id; rule_settings: each rule's needed tables) into
 -- case outcomes with the eCQM precedence, in one pass for all rules:
---   1. a table the rule needs is absent, empty or wholly set aside: insufficient_data;
+--   1. a table the rule needs is absent, empty or wholly set aside, or the source cannot record what
+--      the rule needs: insufficient_data;
 --   2. clinical exclusions; 3. missing data that leaves population membership unknown;
 --   4. the numerator met: adherent (a later death or decision does not undo care given);
 --   5. death while the window was still open, unless the record already shows the deviation;
@@ -21,8 +22,13 @@ follow_up as (
     select follow_up_end from timeline.follow_up
 ),
 
+-- why no unit of a rule can be judged: a table it needs is not supplied, or (rule_settings) the source
+-- cannot record what it needs (the national datasets' coverage, pipelines/ingest/national/coverage.csv)
 tables_not_supplied as (
-    select s.rule_id, string_agg(case t.status
+    select s.rule_id,
+        case when bool_and(t.status = 'not_in_source') then 'not_in_source: ' else 'table_not_in_extract: ' end
+        || string_agg(case t.status
+            when 'not_in_source' then t.source_reason
             when 'absent' then 'no ' || replace(t.table_name, '_', ' ') || ' table in the extract'
             when 'empty' then 'the ' || replace(t.table_name, '_', ' ') || ' file in the extract is empty'
             else 'every row of the ' || replace(t.table_name, '_', ' ') || ' table was set aside by validation'
@@ -31,6 +37,12 @@ tables_not_supplied as (
         join timeline.extract_tables t on list_contains(s.needs_tables, t.table_name)
     where t.status <> 'supplied'
     group by s.rule_id
+    union all
+    select rule_id, 'not_in_source: ' || source_gap_reason
+    from rule_settings
+    where source_gap_reason is not null
+      and not exists (select 1 from rule_settings s join timeline.extract_tables t on list_contains(s.needs_tables, t.table_name)
+                      where t.status <> 'supplied')
 ),
 
 matched_decisions as (
@@ -87,7 +99,7 @@ resolved as (
             else 'non_adherent'
         end as outcome,
         case
-            when tables_reason is not null then 'table_not_in_extract: ' || tables_reason
+            when tables_reason is not null then tables_reason
             when exclusion_reason is not null then exclusion_reason
             when population_unknown_reason is not null then population_unknown_reason
             when numerator_met then adherent_reason

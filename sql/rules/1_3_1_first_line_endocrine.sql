@@ -2,7 +2,9 @@
 -- ER-positive advanced breast cancer. Unit: patient. The first line is the same-day-grouped line
 -- (timeline.lines_of_therapy): a palbociclib regimen and a letrozole regimen started one day are
 -- one first line with endocrine therapy. A first line given decides the unit (no window); without
--- one, the 180 days after the diagnosis are the window.
+-- one, the 180 days after the diagnosis are the window. Where the source does not record every oral
+-- drug (SACT: timeline.oral_endocrine_therapy_recorded false), a first line with no endocrine drug
+-- recorded may have had one: insufficient_data, never non_adherent.
 with patients as (
     select * from timeline.patient_timeline where er_status in ('positive', 'unknown')
 ),
@@ -52,6 +54,7 @@ judged as (
             when first_line_has_endocrine or first_line_has_gnrh_agonist or ovarian_procedure is not null then true
             -- an unrecognised name beside the recognised drugs may be the endocrine drug
             when len(first_line_unrecognised_drug_names) > 0 then null
+            when endocrine_therapy_may_be_unrecorded then null
             else false
         end as endocrine_given,
         $exclude_her2_directed_first_line and coalesce(first_line_has_anti_her2, false) as her2_directed_first_line
@@ -90,6 +93,10 @@ final as (
         end as population_unknown_reason,
         endocrine_given as numerator_met,
         case
+            when has_first_line_in_window and len(first_line_unrecognised_drug_names) = 0
+                then 'endocrine_therapy_may_be_unrecorded: the ' || line_text || ' contains no recorded endocrine '
+                     || 'therapy, but the source does not record every oral drug (SACT often lacks oral endocrine '
+                     || 'therapy): whether endocrine therapy was given is not known'
             when has_first_line_in_window
                 then 'unrecognised_drug_names: the ' || line_text || ' contains no recognised endocrine therapy and '
                      || unrecognised_names_text(first_line_unrecognised_drug_names)

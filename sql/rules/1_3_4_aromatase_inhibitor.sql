@@ -50,6 +50,7 @@ final as (
         first_endocrine_start_date + $exception_days_after_endocrine_start as exception_window_end,
         {
             'menopausal_status_at_index': menopausal_status_at_index,
+            'menopausal_status_basis': menopausal_status_basis,
             'er_status': er_status,
             'prior_endocrine_drugs': prior_endocrine_drugs,
             'prior_endocrine_unknown': prior_endocrine_unknown,

@@ -58,7 +58,13 @@ final as (
         e.unrecognised_drug_names as first_endocrine_unrecognised_drug_names,
         a.not_suitable_for_anthracycline_from,
         a.not_suitable_for_anthracycline_basis,
-        dt.docetaxel_contraindicated_from
+        dt.docetaxel_contraindicated_from,
+        -- what the source can say (timeline.oral_endocrine_therapy_recorded, .menopausal_status_inferred_from_age:
+        -- the national format sets both): no endocrine drug recorded may not mean none given, and a
+        -- recorded menopausal status may be an inference from age
+        not $oral_endocrine_therapy_recorded as endocrine_therapy_may_be_unrecorded,
+        case when d.menopausal_status_at_index is not null and $menopausal_status_inferred_from_age
+            then 'inferred from age' else 'recorded' end as menopausal_status_basis
     from cohort c
         join disease d using (patient_id)
         join receptors r using (patient_id)

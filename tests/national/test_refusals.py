@@ -1,0 +1,80 @@
+"""A national-format extract the audit cannot use is refused in one line saying what to do; the
+layout's pseudonymous keys are exempt from the NHS-number check, every other column is not."""
+import pytest
+
+from pipelines.ingest.structure import ExtractRefused
+from tests.national.conftest import adapt, rows
+
+VALID_NHS_NUMBER = "9434765919"  # passes the modulus 11 check
+
+
+@pytest.fixture
+def audited(extract):
+    patient = extract.patient("1000000001")
+    extract.tumour(patient, "2023-01-10")
+    extract.regimen(patient, "2023-02-01", ["LETROZOLE"])
+    return extract
+
+
+def test_a_patient_key_that_passes_modulus_11_is_not_an_nhs_number(extract, tmp_path):
+    extract.tumour(extract.patient(VALID_NHS_NUMBER), "2023-01-10")
+    extract.regimen(VALID_NHS_NUMBER, "2023-02-01", ["LETROZOLE"])
+    assert rows(adapt(extract, tmp_path), "select patient_id from raw.patients") == [(VALID_NHS_NUMBER,)]
+
+
+def test_an_nhs_number_in_any_other_column_is_refused(audited, tmp_path):
+    audited.rows["sim_av_patient"][0]["ETHNICITY"] = VALID_NHS_NUMBER
+    audited.rows["sim_sact_regimen"][0]["BENCHMARK_GROUP"] = f"LETROZOLE {VALID_NHS_NUMBER}"
+    with pytest.raises(ExtractRefused, match=r"direct identifier refused: sim_sact_regimen.csv column BENCHMARK_GROUP "
+                                             r"holds valid NHS numbers in 1 row"):
+        adapt(audited, tmp_path)
+
+
+def test_a_column_named_like_an_identifier_is_refused(audited, tmp_path):
+    audited.rows["sim_av_patient"][0]["NHS_NUMBER"] = "x"
+    with pytest.raises(ExtractRefused, match="sim_av_patient.csv has a column 'NHS_NUMBER'"):
+        adapt(audited, tmp_path, extra_columns={"sim_av_patient": ["NHS_NUMBER"]})
+
+
+def test_a_required_table_missing_is_refused(audited, tmp_path):
+    with pytest.raises(ExtractRefused, match="required table sim_av_tumour missing"):
+        adapt(audited, tmp_path, omit=("sim_av_tumour",))
+
+
+def test_a_needed_column_missing_is_refused(audited, tmp_path):
+    with pytest.raises(ExtractRefused, match="sim_av_tumour.csv lacks the column DIAGNOSISDATEBEST"):
+        adapt(audited, tmp_path, drop_columns={"sim_av_tumour": ["DIAGNOSISDATEBEST"]})
+
+
+def test_without_any_stage_column_no_cohort_can_be_found(audited, tmp_path):
+    with pytest.raises(ExtractRefused, match="has neither M_BEST nor STAGE_BEST"):
+        adapt(audited, tmp_path, drop_columns={"sim_av_tumour": ["M_BEST", "STAGE_BEST"]})
+
+
+def test_without_a_metastatic_breast_tumour_there_is_no_one_to_audit(extract, tmp_path):
+    extract.tumour(extract.patient("1000000001"), "2023-01-10", m_best="0", stage="2")
+    with pytest.raises(ExtractRefused, match="none of the 1 breast cancer .C50. tumour.s. .* is recorded as metastatic"):
+        adapt(extract, tmp_path)
+
+
+def test_optional_tables_may_be_absent(audited, tmp_path):
+    con = adapt(audited, tmp_path, omit=("sim_rtds_prescription", "sim_rtds_episode", "sim_rtds_exposure",
+                                         "sim_sact_outcome"))
+    assert rows(con, "select count(*) from raw.radiotherapy") == [(0,)]
+    assert rows(con, "select file_name from bookkeeping.input_files where table_name = 'radiotherapy'") == [(None,)]
+
+
+def test_tables_and_columns_are_matched_in_any_case(audited, tmp_path):
+    audited.write(tmp_path)
+    (tmp_path / "sim_av_patient.csv").rename(tmp_path / "SIM_AV_PATIENT.CSV")
+    text = (tmp_path / "sim_av_tumour.csv").read_text().replace("DIAGNOSISDATEBEST", "DiagnosisDateBest")
+    (tmp_path / "sim_av_tumour.csv").write_text(text)
+    import duckdb
+
+    from pipelines.config import load_config
+    from pipelines.ingest.national.adapter import ingest_national
+    from pipelines.sql_runner import load_macros
+    con = duckdb.connect()
+    load_macros(con)
+    ingest_national(con, tmp_path, load_config().section("national"))
+    assert rows(con, "select patient_id, event_date from raw.disease_events") == [("1000000001", "2023-01-10")]
