@@ -78,3 +78,44 @@ def test_tables_and_columns_are_matched_in_any_case(audited, tmp_path):
     load_macros(con)
     ingest_national(con, tmp_path, load_config().section("national"))
     assert rows(con, "select patient_id, event_date from raw.disease_events") == [("1000000001", "2023-01-10")]
+
+
+def test_a_national_setting_that_cannot_be_used_refuses_the_configuration(audited, tmp_path, capsys):
+    from pipelines.cli import main
+
+    audited.write(tmp_path)
+    config = tmp_path / "config.yaml"
+    config.write_text("national:\n  provider_when_not_recorded: not a code\n", encoding="utf-8")
+    status = main(["run", "--input", str(tmp_path), "--output", str(tmp_path / "out"), "--config", str(config),
+                   "--input-format", "national"])
+    assert status == 2
+    assert "'national.provider_when_not_recorded' must be an ODS-like code" in capsys.readouterr().err
+
+
+def test_parquet_tables_are_read_like_csv(audited, tmp_path):
+    import duckdb
+
+    audited.write(tmp_path)
+    csv_path = tmp_path / "sim_sact_drug_detail.csv"
+    with duckdb.connect() as con:  # as an analyst's export would be: typed columns, dates as DATE
+        con.execute(f"""copy (select * replace (ADMINISTRATION_DATE::date as ADMINISTRATION_DATE)
+                        from read_csv('{csv_path}', header = true)) to '{tmp_path / "sim_sact_drug_detail.parquet"}'""")
+    csv_path.unlink()
+    from pipelines.config import load_config
+    from pipelines.ingest.national.adapter import ingest_national
+    from pipelines.sql_runner import load_macros
+    con = duckdb.connect()
+    load_macros(con)
+    ingest_national(con, tmp_path, load_config().section("national"))
+    assert rows(con, "select drug_name, start_date from raw.systemic_therapy") == [("LETROZOLE", "2023-02-01")]
+
+
+def test_the_coverage_lists_every_rule_of_the_catalogue_once():
+    from audit_rules.catalogue import load_catalogue
+    from pipelines.ingest.national.coverage import COVERAGE_PATH, LEVELS, national_coverage
+
+    listed = [line.split(",")[0] for line in COVERAGE_PATH.read_text(encoding="utf-8").splitlines()[1:]]
+    assert sorted(listed) == sorted(r.id for r in load_catalogue().rules)
+    coverage = national_coverage()
+    assert {c.coverage for c in coverage.values()} <= set(LEVELS)
+    assert all(c.why for c in coverage.values() if c.coverage != "judged")
