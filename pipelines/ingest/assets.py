@@ -4,8 +4,8 @@ import dagster as dg
 
 from pipelines.bookkeeping import record_input_file
 from pipelines.contract import Table, load_contract
-from pipelines.ingest.national.adapter import ingest_national, reset_national_bookkeeping
-from pipelines.ingest.files import (record_ignored_files, refuse_identifiers_in_file_names, scan_extract_folder,
+from pipelines.ingest.national.adapter import ingest_national, missing_column_lines, reset_national_bookkeeping
+from pipelines.ingest.files import (record_ignored_files, warn, refuse_identifiers_in_file_names, scan_extract_folder,
                                     table_file, warn_empty_and_misnamed_tables, warn_ignored_files)
 from pipelines.ingest.privacy import refuse_identifier_values, refuse_identifiers_in_unreadable_lines
 from pipelines.ingest.reader import load_raw_table
@@ -84,6 +84,8 @@ def _ingest_national(context, con, audit: AuditSettings, selected: set[str]):
         raise refuse(str(error)) from None
     record_ignored_files(con, tuple(ignored))
     warn_ignored_files(tuple(ignored), context.log)
+    for line in missing_column_lines(con):
+        warn(line, context.log)
     for name, metadata in tables.items():
         if f"raw_{name}" in selected:
             yield dg.MaterializeResult(asset_key=f"raw_{name}", metadata=metadata)

@@ -123,21 +123,21 @@ def warn_ignored_files(names: tuple[str, ...], log) -> None:
     shown = ", ".join(names[:WARNING_NAMES]) + (f" and {len(names) - WARNING_NAMES} more" if len(names) > WARNING_NAMES else "")
     line = (f"{len(names)} file(s) in the extract folder are not contract tables and were ignored "
             f"(tables are <table>.csv or <table>.parquet): {shown}")
-    _warn(line, log)
+    warn(line, log)
 
 
 def warn_empty_and_misnamed_tables(folder: ExtractFolder, table_names: list[str], log) -> None:
     """An empty optional table file is audited as an absent table, and an ignored file whose name is
     close to an absent table's may be that table: each is said on one warning line."""
     for table, path in sorted(folder.empty.items()):
-        _warn(f"{path.name} is empty (no header, no rows): the {table} table is treated as absent, so rules "
+        warn(f"{path.name} is empty (no header, no rows): the {table} table is treated as absent, so rules "
               "that need it cannot be judged; send the file again if it should hold rows", log)
     for name in folder.ignored:
         table = close_table(name, table_names)
         if table is not None and table not in folder.tables:
-            _warn(f"the {table} table is absent, but {rename_advice(name, table)} to have it audited", log)
+            warn(f"the {table} table is absent, but {rename_advice(name, table)} to have it audited", log)
 
 
-def _warn(line: str, log) -> None:
+def warn(line: str, log) -> None:
     log.warning(line)
     print(f"abc-audit: warning: {line}", file=sys.stderr, flush=True)

@@ -134,6 +134,13 @@ def _record_audit_tables(con: duckdb.DuckDBPyConnection, files: dict[str, Nation
     return metadata
 
 
+def missing_column_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """One line per national file without some of the documented columns the mapping reads."""
+    return [f"{file_name} has no {', '.join(c.upper() for c in missing)}: read as not recorded"
+            for file_name, missing in con.execute("""select file_name, missing_columns from bookkeeping.national_files
+                where file_name is not null and len(missing_columns) > 0 order by table_name""").fetchall()]
+
+
 def ingest_national(con: duckdb.DuckDBPyConnection, input_dir: Path, national_config: dict) -> tuple[dict[str, dict], list[str]]:
     """Reads the national tables and writes the audit's raw.<table>; returns each audit table's
     metadata and the folder's other entries (ignored). Raises ExtractRefused for an extract that
