@@ -24,8 +24,11 @@ TABLES = {
         rows_rejected_by_parser bigint, missing_columns varchar[], ignored_columns varchar[])""",
     "national_rows": "(table_name varchar, disposition varchar, reason varchar, rows bigint)",
     "national_unrecognised_codes": "(table_name varchar, column_name varchar, value varchar, rows bigint, reason varchar)",
+    # the latest date a source vouches for beyond the audit's own tables (the registry's vital status
+    # date: a living patient's last follow-up), read by sql/timeline/follow_up.sql
+    "source_follow_up": "(table_name varchar, column_name varchar, latest_date date)",
 }
-NATIONAL_TABLES = ("source_gaps", "national_files", "national_rows", "national_unrecognised_codes")
+NATIONAL_TABLES = ("source_gaps", "national_files", "national_rows", "national_unrecognised_codes", "source_follow_up")
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -79,7 +79,8 @@ def raw_tables(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: 
 def _ingest_national(context, con, audit: AuditSettings, selected: set[str]):
     """The national format's ingest: the adapter writes every raw.<table> (pipelines/ingest/national/)."""
     try:
-        tables, ignored = ingest_national(con, audit.input_path, audit.config.section("national"))
+        tables, ignored = ingest_national(con, audit.input_path, {**audit.config.section("national"),
+                                                                  "latest_valid_date": audit.config.latest_valid_date})
     except ExtractRefused as error:
         raise refuse(str(error)) from None
     record_ignored_files(con, tuple(ignored))

@@ -1,5 +1,6 @@
 -- The last day the extract can show care (one row). Configured as the extract's date, or taken as
--- the latest date of any accepted row. Rules whose window ends after it are not judged early:
+-- the latest date of any accepted row, or of a date the source vouches for beyond those rows (the
+-- national registry's vital status date: bookkeeping.source_follow_up). Rules whose window ends after it are not judged early:
 -- sql/outcomes/resolve_outcomes.sql excludes their unmet units as follow_up_incomplete.
 with recorded_dates as (
     select max(event_date) as latest from validated.disease_events
@@ -11,6 +12,7 @@ with recorded_dates as (
     union all select max(event_date) from validated.care_events
     union all select max(decision_date) from validated.treatment_decisions
     union all select max(date_of_death) from validated.patients
+    union all select max(latest_date) from bookkeeping.source_follow_up
 )
 
 select

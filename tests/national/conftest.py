@@ -17,7 +17,8 @@ def adapt(extract: NationalExtract, folder, *, omit=(), drop_columns=None, extra
     extract.write(folder, omit=omit, drop_columns=drop_columns, extra_columns=extra_columns)
     con = duckdb.connect()
     load_macros(con)
-    ingest_national(con, folder, {**load_config().section("national"), **national})
+    config = load_config()
+    ingest_national(con, folder, {**config.section("national"), "latest_valid_date": config.latest_valid_date, **national})
     return con
 
 

@@ -116,6 +116,8 @@ def test_the_run_accounts_for_every_national_row_and_says_what_it_could_audit(na
     assert {t["table"] for t in national["tables_not_held"]} == {"imaging", "procedures", "care_events",
                                                                   "treatment_decisions"}
     assert manifest["configuration"]["values"]["timeline"]["oral_endocrine_therapy_recorded"] is False
+    # the registry's vital status date of living patients (2024-06-30) is the end of follow-up
+    assert (manifest["extract"]["follow_up_end"], manifest["extract"]["format"]) == ("2024-06-30", "national")
     coverage = {c["rule_id"]: c["coverage"] for c in national["coverage"]}
     assert coverage["1.3.3"] == "judged" and coverage["1.3.1"] == "partly" and coverage["1.1.1"] == "not_judged"
     dashboard = (out / "dashboard.html").read_text(encoding="utf-8")

@@ -76,7 +76,7 @@ def test_tables_and_columns_are_matched_in_any_case(audited, tmp_path):
     from pipelines.sql_runner import load_macros
     con = duckdb.connect()
     load_macros(con)
-    ingest_national(con, tmp_path, load_config().section("national"))
+    ingest_national(con, tmp_path, {**load_config().section("national"), "latest_valid_date": load_config().latest_valid_date})
     assert rows(con, "select patient_id, event_date from raw.disease_events") == [("1000000001", "2023-01-10")]
 
 
@@ -106,7 +106,7 @@ def test_parquet_tables_are_read_like_csv(audited, tmp_path):
     from pipelines.sql_runner import load_macros
     con = duckdb.connect()
     load_macros(con)
-    ingest_national(con, tmp_path, load_config().section("national"))
+    ingest_national(con, tmp_path, {**load_config().section("national"), "latest_valid_date": load_config().latest_valid_date})
     assert rows(con, "select drug_name, start_date from raw.systemic_therapy") == [("LETROZOLE", "2023-02-01")]
 
 

@@ -35,6 +35,14 @@ def test_vital_status_gives_a_date_of_death_only_when_dead(extract, tmp_path):
     assert found == {p: deaths[v] for p, v in patients.items()}
 
 
+def test_the_latest_vital_status_date_vouches_for_follow_up_but_a_future_one_does_not(extract, tmp_path):
+    extract.tumour(extract.patient("1000000001", vital_date="2024-03-31"), "2023-01-10")
+    extract.tumour(extract.patient("1000000002", vital_date="2999-01-01"), "2023-01-10")
+    extract.tumour(extract.patient("1000000003", vital_date="2025-01-01"), "2023-01-10", site="C189")  # not audited
+    assert rows(adapt(extract, tmp_path), "select latest_date::varchar from bookkeeping.source_follow_up") == [
+        ("2024-03-31",)]
+
+
 def test_year_of_birth_is_the_year_of_diagnosis_less_the_age(extract, tmp_path):
     extract.tumour(extract.patient("1000000001"), "2023-01-10", age=62)
     assert rows(adapt(extract, tmp_path), "select birth_year from raw.patients") == [("1961",)]

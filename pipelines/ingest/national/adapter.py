@@ -143,7 +143,8 @@ def missing_column_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def ingest_national(con: duckdb.DuckDBPyConnection, input_dir: Path, national_config: dict) -> tuple[dict[str, dict], list[str]]:
     """Reads the national tables and writes the audit's raw.<table>; returns each audit table's
-    metadata and the folder's other entries (ignored). Raises ExtractRefused for an extract that
+    metadata and the folder's other entries (ignored). `national_config` is the configuration's
+    `national` section with the run's `latest_valid_date`. Raises ExtractRefused for an extract that
     cannot be audited (missing table or column, identifiers, no metastatic breast cancer)."""
     paths, ignored = find_files(input_dir)
     files = {name: load_national_table(con, table, paths.get(name)) for name, table in load_layout().items()}
@@ -167,4 +168,12 @@ def ingest_national(con: duckdb.DuckDBPyConnection, input_dir: Path, national_co
         con.execute(f"""create or replace table raw.{table.name}__rejects
                         (source_line bigint, error_type varchar, column_name varchar)""")
     _record_bookkeeping(con, files)
+    # a living patient's VITALSTATUSDATE is the registry's last follow-up: the extract shows care up to
+    # it, even when no treatment row is that late (a future date is no evidence of anything)
+    con.execute("""insert into bookkeeping.source_follow_up
+        select 'sim_av_patient', 'VITALSTATUSDATE', max(parse_date(p.vitalstatusdate))
+        from national.sim_av_patient p
+            join national.row_dispositions d on d.table_name = 'sim_av_patient' and d.source_row = p.source_row
+        where d.disposition = 'mapped' and parse_date(p.vitalstatusdate) <= $latest""",
+                {"latest": national_config["latest_valid_date"]})
     return _record_audit_tables(con, files), ignored
