@@ -43,7 +43,7 @@ def _failure_reason(result) -> tuple[int, str]:
         if data.user_failure_data and data.user_failure_data.description:
             description = data.user_failure_data.description
             # an ingest refusal ("extract refused: ...") or one at validation ("Extract refused at ...")
-            code = EXIT_REFUSED if description.lower().startswith("extract refused") else EXIT_FAILED
+            code = EXIT_REFUSED if description.lower().startswith(("extract refused", "reviews refused")) else EXIT_FAILED
             return code, description
         # The exception's own first line ("Binder Error: ..."): DuckDB follows it with the query and
         # a caret line pointing into it, which say nothing on their own.
@@ -81,7 +81,8 @@ def _resources(args: argparse.Namespace, output: str) -> dict | None:
     from pipelines.resources import default_resources
 
     try:
-        resources = default_resources(args.input, output, args.config, getattr(args, "input_format", None))
+        resources = default_resources(args.input, output, args.config, getattr(args, "input_format", None),
+                                      getattr(args, "reviews", None))
         # Read and checked now (the resources themselves read it only when first used), so that a
         # bad file or ABC_AUDIT_CONFIG is refused in one line before the run starts.
         resources["audit"].config
@@ -189,8 +190,15 @@ def _print_data_quality(database: str, output: Path) -> list:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pipelines.ingest.reviews import ReviewsRefused, read_reviews
+
     resources = _resources(args, args.output)
     if resources is None:
+        return EXIT_REFUSED
+    try:  # a bad reviews file is refused before the audit starts (the ingest step checks it again)
+        read_reviews(resources["audit"].review_paths)
+    except ReviewsRefused as error:
+        print(f"abc-audit: {error}", file=sys.stderr)
         return EXIT_REFUSED
     print(f"abc-audit: auditing {resources['audit'].input_path} -> {resources['audit'].output_path}", flush=True)
     started = time.monotonic()
@@ -336,6 +344,9 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--input", help="extract folder (default: the bundled sample_data/extract/)")
     run_parser.add_argument("--output", default="out", help="output folder (default: out)")
     run_parser.add_argument("--config", help="configuration YAML (default: the bundled defaults)")
+    run_parser.add_argument("--reviews", nargs="+", metavar="PATH",
+                            help="returned case reviews: providers' non_adherent_cases.csv or .xlsx with the review "
+                                 "columns filled in (default: the configuration's reviews.files)")
     run_parser.add_argument("--input-format", choices=["canonical", "national"],
                         help="canonical: the data contract's tables (default); national: registry, SACT and "
                              "RTDS tables in the Simulacrum layout (README, 'National datasets')")

@@ -39,6 +39,8 @@ class AuditSettings(dg.ConfigurableResource):
     # `canonical` (the data contract's tables) or `national` (registry, SACT and RTDS tables in the
     # Simulacrum layout, mapped by pipelines/ingest/national/)
     input_format: str = "canonical"
+    # returned case reviews (pipelines/ingest/reviews.py); empty: the configuration's reviews.files
+    review_files: list[str] = []
 
     @cached_property
     def config(self) -> AuditConfig:
@@ -54,6 +56,10 @@ class AuditSettings(dg.ConfigurableResource):
         except ValueError as error:
             raise ConfigError(str(error)) from None
         return config
+
+    @property
+    def review_paths(self) -> list[Path]:
+        return [Path(p) for p in (self.review_files or self.config.section("reviews")["files"])]
 
     @property
     def rules(self) -> Catalogue:
@@ -124,16 +130,19 @@ class AuditDatabase(dg.ConfigurableResource):
 
 
 def default_resources(input_dir: str | None = None, output_dir: str | None = None,
-                      config_file: str | None = None, input_format: str | None = None) -> dict:
+                      config_file: str | None = None, input_format: str | None = None,
+                      review_files: list[str] | None = None) -> dict:
     """Resources for the UI, the schedule and the CLI: the arguments, else the ABC_AUDIT_* environment
-    variables (ABC_AUDIT_INPUT, _OUTPUT, _CONFIG, _INPUT_FORMAT), else the bundled sample, `out`, the
-    bundled configuration and the canonical format. Nothing is read from
+    variables (ABC_AUDIT_INPUT, _OUTPUT, _CONFIG, _INPUT_FORMAT, _REVIEWS), else the bundled sample,
+    `out`, the bundled configuration, the canonical format and the configuration's review files. Nothing is read from
     the configuration file here: `AuditSettings.config` reads and checks it when first used."""
     input_dir = input_dir or os.environ.get("ABC_AUDIT_INPUT", str(SAMPLE_DATA_DIR))
     output_dir = output_dir or os.environ.get("ABC_AUDIT_OUTPUT", "out")
     config_file = config_file or os.environ.get("ABC_AUDIT_CONFIG") or None
     input_format = input_format or os.environ.get("ABC_AUDIT_INPUT_FORMAT") or "canonical"
+    if review_files is None:  # ABC_AUDIT_REVIEWS: paths separated as in PATH
+        review_files = [p for p in os.environ.get("ABC_AUDIT_REVIEWS", "").split(os.pathsep) if p]
     settings = AuditSettings(input_dir=input_dir, output_dir=output_dir, config_file=config_file,
-                             input_format=input_format)
+                             input_format=input_format, review_files=review_files)
     database = AuditDatabase(path=str(work_dir_for(output_dir) / "audit.duckdb"), config_file=config_file)
     return {"audit": settings, "duckdb": database}

@@ -9,6 +9,7 @@ from pipelines.ingest.files import (record_ignored_files, warn, refuse_identifie
                                     table_file, warn_empty_and_misnamed_tables, warn_ignored_files)
 from pipelines.ingest.privacy import refuse_identifier_values, refuse_identifiers_in_unreadable_lines
 from pipelines.ingest.reader import load_raw_table
+from pipelines.ingest.reviews import ReviewsRefused, load_reviews
 from pipelines.ingest.structure import REFUSED, ExtractRefused
 from pipelines.resources import AuditDatabase, AuditSettings
 
@@ -50,11 +51,27 @@ def _load_table(con, audit: AuditSettings, table: Table, folder) -> dict:
 
 # One step for every table (a Dagster step costs ~0.25 s of bookkeeping, reading a small file
 # milliseconds); each table stays its own asset in the graph, and the UI can materialise any of them.
-@dg.multi_asset(name="ingest", specs=[_raw_spec(t) for t in load_contract().tables.values()], can_subset=True)
+REVIEWS_SPEC = dg.AssetSpec("raw_reviews", group_name="ingest", kinds={"duckdb"},
+                            description="Case reviews returned by providers' quality teams (--reviews), every "
+                                        "reviewed row with its file and row; empty without reviews.")
+
+
+def _reviews(audit: AuditSettings, con) -> dg.MaterializeResult:
+    try:
+        metadata = load_reviews(con, audit.review_paths)
+    except ReviewsRefused as error:
+        raise dg.Failure(description=str(error), allow_retries=False) from None
+    return dg.MaterializeResult(asset_key="raw_reviews", metadata=metadata)
+
+
+@dg.multi_asset(name="ingest", specs=[*(_raw_spec(t) for t in load_contract().tables.values()), REVIEWS_SPEC],
+                can_subset=True)
 def raw_tables(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase):
     contract = load_contract()
     selected = {key.to_user_string() for key in context.selected_asset_keys}
     with duckdb.connect() as con:
+        if "raw_reviews" in selected:
+            yield _reviews(audit, con)
         reset_national_bookkeeping(con)  # a canonical run after a national one in the same database
         if audit.input_format == "national":
             yield from _ingest_national(context, con, audit, selected)

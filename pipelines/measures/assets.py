@@ -9,6 +9,7 @@ from pipelines.sql_runner import bind, create_table, sql_text, upstream_assets
 
 MEASURES_SQL = "measures/measures.sql"
 DESCRIPTIVE_SQL = "measures/descriptive_figures.sql"
+REVIEWED_OUTCOMES_SQL = "measures/reviewed_outcomes.sql"
 
 
 def _national_adherence(con, table: str, period: str) -> dg.MetadataValue:
@@ -20,9 +21,25 @@ def _national_adherence(con, table: str, period: str) -> dg.MetadataValue:
         f"| {r} | {n} / {d} | {'' if a is None else f'{a:.1%}'} |" for r, n, d, a in national))
 
 
+def _measure_outcomes(con, after_review: bool) -> None:
+    """The temp view measures.sql reads: the case outcomes as audited, or after the applied reviews."""
+    # a view cannot take prepared parameters: the one boolean is written into its text
+    text = sql_text(REVIEWED_OUTCOMES_SQL).replace("$after_review", "true" if after_review else "false")
+    con.execute(f"create or replace temp view measure_outcomes as {text}")
+
+
 def _measures(con, audit: AuditSettings) -> dict:
+    _measure_outcomes(con, after_review=False)
     rows = create_table(con, "measures.measures", MEASURES_SQL, audit.config.section("disclosure"))
     return {"rows": rows, "national_adherence": _national_adherence(con, "measures.measures", "all")}
+
+
+def _measures_after_review(con, audit: AuditSettings) -> dict:
+    """The same measures after the returned reviews (the same as audited in a run without reviews)."""
+    _measure_outcomes(con, after_review=True)
+    rows = create_table(con, "measures.measures_after_review", MEASURES_SQL, audit.config.section("disclosure"))
+    con.execute("drop view measure_outcomes")
+    return {"rows": rows, "national_adherence": _national_adherence(con, "measures.measures_after_review", "all")}
 
 
 def _disclosed_measures(con, audit: AuditSettings) -> dict:
@@ -61,7 +78,10 @@ def _descriptive_deps() -> list[str]:
 # name -> (description, upstream assets, builder); built in this order, in one step.
 MEASURE_TABLES = {
     "measures": ("QS12-style measures: numerator, denominator, adherence with 95% Wilson interval, target met, "
-                 "and the disclosure-control flag.", ["case_outcomes", "rule_catalogue"], _measures),
+                 "and the disclosure-control flag.", ["case_outcomes", "case_reviews", "rule_catalogue"], _measures),
+    "measures_after_review": ("The measures after the quality teams' returned reviews: a justified deviation counts "
+                              "as an exception, a data error leaves the measure.",
+                              ["case_outcomes", "case_reviews", "rule_catalogue"], _measures_after_review),
     "disclosed_measures": ("The measures as commissioners may see them: counts of 1-7 shown as *, others rounded "
                            "to 5, adherence hidden where it would reveal a suppressed count (configurable).",
                            ["measures"], _disclosed_measures),

@@ -11,6 +11,7 @@ import duckdb
 from audit_rules.catalogue import Catalogue
 from pipelines.config import AuditConfig
 from pipelines.ingest.national.coverage import national_coverage
+from pipelines.reports.files import run_has_reviews
 from pipelines.validate.data_quality_summary import rules_not_judged, stored_warnings
 
 
@@ -45,6 +46,7 @@ def build_manifest(con, config: AuditConfig, catalogue: Catalogue, input_dir: Pa
         "select count(*) from duckdb_tables() where schema_name = 'bookkeeping' and table_name = 'workbooks'"
     ).fetchone()[0] else []
     national = _national_input(con)
+    reviews = _reviews(con)
     return {
         "software": {"name": "abc-audit", "version": software_version()},
         "guideline": {"name": catalogue.guideline, "version": catalogue.guideline_version,
@@ -59,6 +61,8 @@ def build_manifest(con, config: AuditConfig, catalogue: Catalogue, input_dir: Pa
         # a national-format run: the national files, where their rows went, what the datasets lack,
         # and which rules they can judge (pipelines/ingest/national/coverage.csv)
         **({"national_input": national} if national else {}),
+        # a run given reviews: each file with its hash, and how many reviews were applied, stale, unmatched
+        **({"reviews": reviews} if reviews else {}),
         # the same warnings as the terminal and the top of the dashboard (outputs.md "The command")
         "data_quality_warnings": [w.as_manifest() for w in stored_warnings(con)],
         # rules whose every unit is insufficient_data because a table they need was not supplied
@@ -86,6 +90,18 @@ def _national_input(con) -> dict | None:
             from bookkeeping.national_rows order by table_name, disposition, reason nulls first"""),
         "tables_not_held": _records(con, 'select table_name as "table", reason from bookkeeping.source_gaps order by 1'),
         "coverage": [{"rule_id": c.rule_id, "coverage": c.coverage, "why": c.why} for c in national_coverage().values()],
+    }
+
+
+def _reviews(con) -> dict | None:
+    if not run_has_reviews(con):
+        return None
+    return {
+        "files": _records(con, "select file_name as file, path, sha256, reviews from bookkeeping.review_files order by path"),
+        "status": {status: n for status, n in con.execute(
+            "select review_status, count(*) from rules.case_reviews group by all order by 1").fetchall()},
+        "verdicts_applied": {verdict: n for verdict, n in con.execute("""select review_verdict, count(*)
+            from rules.case_reviews where review_status = 'applied' group by all order by 1""").fetchall()},
     }
 
 

@@ -14,6 +14,10 @@ from pipelines.reports.files import copy_csv
 
 SAFE_CODE = re.compile(r"^[A-Z0-9]{3,5}$")
 PROVIDER_CASES_CSV = "non_adherent_cases.csv"
+# What a quality team needs to return a review (pipelines/ingest/reviews.py reads them back): the rule
+# version and evidence hash tell a stale review from a current one; the last three are the team's to
+# fill (an applied review of an earlier round is filled in already).
+REVIEW_COLUMNS = "rule_version, evidence_sha256, review_verdict, review_reason, reviewed_by_role"
 ICB_MEASURES_CSV = "measures.csv"
 
 
@@ -29,8 +33,11 @@ def export_case_rows(con: duckdb.DuckDBPyConnection) -> int:
     con.execute("""create or replace temp table export_cases as
         select o.provider_code, c.rule_order, o.rule_id, c.title as rule_title, c.guideline_text,
             o.patient_id, o.unit_id, c.unit, o.period, o.index_date, o.unit_date, o.outcome, o.reason_code,
-            o.reason, o.evidence
+            o.reason, o.evidence, c.version::varchar as rule_version, sha256(o.evidence) as evidence_sha256,
+            r.review_verdict, r.review_reason, r.reviewed_by_role
         from rules.case_outcomes o join rules.catalogue c using (rule_id)
+            left join rules.case_reviews r on r.review_status = 'applied' and r.rule_id = o.rule_id
+                and r.patient_id = o.patient_id and r.unit_id = o.unit_id
         where o.provider_code is not null and o.outcome in ('non_adherent', 'insufficient_data')
         order by o.provider_code, c.rule_order, o.outcome, o.patient_id, o.unit_id""")
     return con.execute("select count(*) from export_cases").fetchone()[0]
@@ -43,12 +50,12 @@ def export_case_count(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def write_provider_exports(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
-    """exports/<provider>/non_adherent_cases.csv: that provider's cases, for its quality team only.
-    Needs export_case_rows(con) first."""
+    """exports/<provider>/non_adherent_cases.csv: that provider's cases, for its quality team only, with
+    the review columns it fills in and returns (`abc-audit run --reviews`). Needs export_case_rows(con) first."""
     providers = [p for (p,) in con.execute(
         "select distinct provider_code from rules.case_outcomes where provider_code is not null order by 1").fetchall()]
     return {provider: copy_csv(con, f"""select rule_id, rule_title, guideline_text, patient_id, unit_id, unit, period,
-                index_date, unit_date, outcome, reason_code, reason, evidence
+                index_date, unit_date, outcome, reason_code, reason, evidence, provider_code, {REVIEW_COLUMNS}
             from export_cases where provider_code = '{_checked(provider, "provider")}'
             order by rule_order, outcome, patient_id, unit_id""", folder / "exports" / provider / PROVIDER_CASES_CSV)
             for provider in providers}

@@ -19,12 +19,15 @@ from pathlib import Path
 import duckdb
 import xlsxwriter
 
+from pipelines.ingest.reviews import VERDICTS
 from pipelines.reports.provider_exports import ICB_MEASURES_CSV, PROVIDER_CASES_CSV, SAFE_CODE
 
 FIXED_CREATED = dt.datetime(2000, 1, 1)  # not the run time: reruns must give identical bytes
 CASE_COLUMNS = ["rule", "guideline text", "patient pseudonym", "unit", "unit type", "index date", "unit date",
-                "period", "outcome", "reason code", "reason", "evidence"]
-CASE_WIDTHS = [8, 50, 16, 14, 10, 12, 12, 9, 17, 24, 60, 60]
+                "period", "outcome", "reason code", "reason", "evidence", "provider", "rule version", "evidence sha256",
+                "review verdict", "review reason", "reviewed by role"]
+CASE_WIDTHS = [8, 50, 16, 14, 10, 12, 12, 9, 17, 24, 60, 60, 9, 8, 18, 20, 40, 16]
+REVIEW_VERDICT_COLUMN = CASE_COLUMNS.index("review verdict")
 ICB_MEASURE_COLUMNS = ["rule_id", "title", "level", "group", "period", "numerator", "denominator", "excluded",
                        "insufficient_data", "adherence", "ci_low", "ci_high", "target", "target_met", "suppressed"]
 ICB_MEASURE_TYPES = {**{c: "VARCHAR" for c in ICB_MEASURE_COLUMNS[:9]}, **{c: "DOUBLE" for c in ICB_MEASURE_COLUMNS[9:13]},
@@ -77,7 +80,8 @@ CASES_BY_RULE = """select rule_id, rule_title, count(*) filter (where outcome = 
     from export_cases where provider_code = $provider
     group by rule_id, rule_title, rule_order order by rule_order"""
 PROVIDER_CASES = """select rule_id, guideline_text, patient_id, unit_id, unit, index_date, unit_date, period, outcome,
-        reason_code, reason, evidence
+        reason_code, reason, evidence, provider_code, rule_version, evidence_sha256, review_verdict, review_reason,
+        reviewed_by_role
     from export_cases where provider_code = $provider
     order by rule_order, outcome, patient_id, unit_id"""
 
@@ -104,8 +108,12 @@ def write_provider_workbook(con: duckdb.DuckDBPyConnection, provider: str, path:
                 name, rows_in_sheet = next(pending)
                 sheet, row_in_sheet = book.add_worksheet(name), 0
                 _start_table(sheet, formats, 0, CASE_COLUMNS, rows_in_sheet, CASE_WIDTHS)
+                # the verdict a team may give, as a drop-down (pipelines/ingest/reviews.py reads it back)
+                sheet.data_validation(1, REVIEW_VERDICT_COLUMN, max(rows_in_sheet, 1), REVIEW_VERDICT_COLUMN,
+                                      {"validate": "list", "source": list(VERDICTS)})
             row_in_sheet += 1
-            _write_row(sheet, formats, row_in_sheet, (*case[:-1], _readable(case[-1])))
+            evidence = CASE_COLUMNS.index("evidence")
+            _write_row(sheet, formats, row_in_sheet, (*case[:evidence], _readable(case[evidence]), *case[evidence + 1:]))
             written += 1
     book.close()
     return written
@@ -201,14 +209,20 @@ def export_workbooks(output: Path) -> tuple[int, float]:
     started = time.perf_counter()
     with duckdb.connect() as con:
         con.execute("create table catalogue (rule_id varchar, rule_order integer, title varchar, guideline_text varchar, "
-                    "unit varchar)")
-        con.executemany("insert into catalogue values (?, ?, ?, ?, ?)",
-                        [(r.id, r.order, r.title, r.guideline_text, r.unit) for r in catalogue.rules])
+                    "unit varchar, version varchar)")
+        con.executemany("insert into catalogue values (?, ?, ?, ?, ?, ?)",
+                        [(r.id, r.order, r.title, r.guideline_text, r.unit, str(r.version)) for r in catalogue.rules])
         literal = str(cases).replace("'", "''")
+        columns = {d[0] for d in con.execute(f"select * from read_parquet('{literal}') limit 0").description}
+        # an applied review is in the case outcomes of a run given reviews
+        reviews = ("case when o.review_status = 'applied' then o.{0} end as {0}" if "review_status" in columns
+                   else "null::varchar as {0}")
+        review_columns = ", ".join(reviews.format(c) for c in ("review_verdict", "review_reason", "reviewed_by_role"))
         # the same rows as temp.export_cases in a run (pipelines/reports/provider_exports.py)
         con.execute(f"""create temp table export_cases as
             select o.provider_code, c.rule_order, o.rule_id, c.title as rule_title, c.guideline_text, o.patient_id,
-                o.unit_id, c.unit, o.period, o.index_date, o.unit_date, o.outcome, o.reason_code, o.reason, o.evidence
+                o.unit_id, c.unit, o.period, o.index_date, o.unit_date, o.outcome, o.reason_code, o.reason, o.evidence,
+                c.version as rule_version, sha256(o.evidence) as evidence_sha256, {review_columns}
             from read_parquet('{literal}') o join catalogue c using (rule_id)
             where o.provider_code is not null and o.outcome in ('non_adherent', 'insufficient_data')
             order by o.provider_code, c.rule_order, o.outcome, o.patient_id, o.unit_id""")

@@ -15,9 +15,11 @@ from pipelines.partitions import REPORTING_QUARTERS, SINGLE_RUN_BACKFILL, replac
 from pipelines.ingest.national.coverage import not_judged_reason
 from pipelines.resources import AuditDatabase, AuditSettings
 from pipelines.rules.unit_contract import conformed_columns
-from pipelines.sql_runner import bind, sql_text, upstream_assets
+from pipelines.ingest.reviews import REVIEW_TABLE_COLUMNS, REVIEWS_REFUSED
+from pipelines.sql_runner import bind, create_table, sql_text, upstream_assets
 
 RESOLVER = "outcomes/resolve_outcomes.sql"
+CASE_REVIEWS = "outcomes/case_reviews.sql"
 OUTCOMES = ("adherent", "non_adherent", "excluded", "insufficient_data")
 
 
@@ -105,9 +107,30 @@ def _rule_metadata(con) -> dict[str, dict]:
     return metadata
 
 
+def _case_reviews(con) -> dict:
+    """rules.case_reviews: each returned review matched to its case; a review of a case that belongs to
+    another provider than its file's refuses the run (the file is some other provider's)."""
+    con.execute("create schema if not exists raw")
+    con.execute(f"create table if not exists raw.reviews {REVIEW_TABLE_COLUMNS}")
+    create_table(con, "rules.case_reviews", CASE_REVIEWS)
+    wrong = con.execute("""select file_name, location, provider_code, reviewed_provider_code from rules.case_reviews
+        where provider_code <> reviewed_provider_code order by file_name, file_row limit 1""").fetchone()
+    if wrong:
+        file_name, location, provider, reviewed = wrong
+        raise dg.Failure(description=f"{REVIEWS_REFUSED}: {file_name} {location}: the case is provider {provider}'s, "
+                                     f"but the file is provider {reviewed}'s case list; return each provider's own file",
+                         allow_retries=False)
+    counts = dict(con.execute("select review_status, count(*) from rules.case_reviews group by all").fetchall())
+    return {status: counts.get(status, 0) for status in ("applied", "stale", "unmatched")}
+
+
 AUDITED_RULES = load_catalogue().audited_rules
 CATALOGUE_SPEC = dg.AssetSpec("rule_catalogue", group_name="rules", kinds={"duckdb", "python"},
                               description="The rule catalogue in force for this run, with targets from the configuration.")
+CASE_REVIEWS_SPEC = dg.AssetSpec("case_reviews", group_name="rules", kinds={"duckdb", "sql"},
+                                 deps=["case_outcomes", "raw_reviews", "rule_catalogue"],
+                                 description="Returned case reviews matched to this run's cases: applied, stale "
+                                             "(rule version or evidence changed) or unmatched.")
 CASE_OUTCOMES_SPEC = dg.AssetSpec("case_outcomes", group_name="rules", kinds={"duckdb"},
                                   deps=[r.asset_name for r in AUDITED_RULES],
                                   description="Every rule's case outcomes in one table (files sort them in "
@@ -117,7 +140,7 @@ CASE_OUTCOMES_SPEC = dg.AssetSpec("case_outcomes", group_name="rules", kinds={"d
 # One step for the catalogue, every rule and their union (a step costs ~0.25 s of Dagster
 # bookkeeping, a rule's SQL milliseconds); each rule stays its own asset in the graph, and the UI
 # can materialise any subset of them.
-@dg.multi_asset(name="rules", specs=[CATALOGUE_SPEC, *(_rule_spec(r) for r in AUDITED_RULES), CASE_OUTCOMES_SPEC],
+@dg.multi_asset(name="rules", specs=[CATALOGUE_SPEC, *(_rule_spec(r) for r in AUDITED_RULES), CASE_OUTCOMES_SPEC, CASE_REVIEWS_SPEC],
                 can_subset=True)
 def rule_outcomes(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase):
     selected = {key.to_user_string() for key in context.selected_asset_keys}
@@ -135,6 +158,8 @@ def rule_outcomes(context: dg.AssetExecutionContext, audit: AuditSettings, duckd
         if "case_outcomes" in selected:
             rows = con.execute("select count(*) from rules.case_outcomes").fetchone()[0]
             yield dg.MaterializeResult(asset_key="case_outcomes", metadata={"rows": rows})
+        if "case_reviews" in selected:
+            yield dg.MaterializeResult(asset_key="case_reviews", metadata=_case_reviews(con))
 
 
 rule_assets = [rule_outcomes]
