@@ -39,14 +39,15 @@ class DashboardData:
     data_quality_warnings: list[str] = field(default_factory=list)  # plain-English messages, shown first
     rules_not_judged: list[dict] = field(default_factory=list)       # {rule_id, missing_tables, table_status}
     national_coverage: list[dict] = field(default_factory=list)      # a national-format run: {rule_id, coverage, why}
+    disclosed_after_review: pd.DataFrame | None = None  # a run given reviews: the disclosed measures after review
 
 
 def _none(value):
     return None if pd.isna(value) else value
 
 
-def _scorecard_json(data: DashboardData) -> str:
-    rows = data.disclosed[data.disclosed["level"].isin(["national", "icb"])]
+def _scorecard_measures(disclosed: pd.DataFrame) -> dict[str, dict]:
+    rows = disclosed[disclosed["level"].isin(["national", "icb"])]
     measures: dict[str, dict] = {}
     for r in rows.itertuples(index=False):
         key = f"{'national' if r.level == 'national' else 'icb:' + r.group}|{r.period}"
@@ -55,9 +56,16 @@ def _scorecard_json(data: DashboardData) -> str:
             "insufficient_data": r.insufficient_data, "adherence": _none(r.adherence), "ci_low": _none(r.ci_low),
             "ci_high": _none(r.ci_high), "target": _none(r.target),
             "target_met": None if pd.isna(r.target_met) else bool(r.target_met), "suppressed": bool(r.suppressed)}
+    return measures
+
+
+def _scorecard_json(data: DashboardData) -> str:
     audited = [{"id": r.id, "title": r.title} for r in data.rules if r.is_audited]
+    scorecard = {"rules": audited, "measures": _scorecard_measures(data.disclosed)}
+    if data.disclosed_after_review is not None:  # "as audited" and "after review" side by side
+        scorecard["after_review"] = _scorecard_measures(data.disclosed_after_review)
     # "</" cannot appear inside a script element
-    return json.dumps({"rules": audited, "measures": measures}, sort_keys=True).replace("</", "<\\/")
+    return json.dumps(scorecard, sort_keys=True).replace("</", "<\\/")
 
 
 def _options(values: list[tuple[str, str]]) -> str:

@@ -43,7 +43,9 @@ def _check_output(folder: Path) -> None:
     for name, columns in RUN_FILES.items():
         with (folder / name).open(encoding="utf-8", errors="replace") as handle:
             header = handle.readline().strip().lstrip("\ufeff").split(",")
-        if [column.strip('"') for column in header] != columns:
+        written = [column.strip('"') for column in header]
+        # a run given reviews publishes more columns after the fixed ones (case_outcomes.csv, measures.csv)
+        if written[:len(columns)] != columns:
             raise NotAnAuditOutput(f"{folder / name} is not an audit output's {name}: its header is not "
                                    f"{','.join(columns)}")
     _read_manifest(folder)
@@ -109,6 +111,11 @@ def _open(old: Path, new: Path) -> duckdb.DuckDBPyConnection:
             # Text throughout: values are compared as published, never re-parsed.
             con.execute(f"create temp table {run}_{table} as select * from "
                         "read_csv(?, header = true, all_varchar = true)", [str(folder / name)])
+        # a run given no reviews has no review columns: its cases were not reviewed
+        columns = {d[0] for d in con.execute(f"select * from {run}_outcomes limit 0").description}
+        for column in ("review_verdict", "review_status"):
+            if column not in columns:
+                con.execute(f"alter table {run}_outcomes add column {column} varchar")
     order = pd.DataFrame([(r.id, r.order) for r in load_catalogue().rules], columns=["rule_id", "rule_order"])
     con.register("rule_order", order)
     con.execute(f"create temp table case_changes as {sql_text('diff/case_changes.sql')}")
@@ -132,7 +139,8 @@ def compare_runs(old: Path, new: Path, report: Path | None = None) -> RunCompari
         raise NotAnAuditOutput(f"{old} or {new} holds rows diff cannot read: {str(error).splitlines()[0]}") from None
     return RunComparison(
         adherence_changes=adherence,
-        case_changes_by_kind={kind: by_kind.get(kind, 0) for kind in ("new", "resolved", "changed", "removed")},
+        case_changes_by_kind={kind: by_kind.get(kind, 0)
+                              for kind in ("new", "resolved", "changed", "removed", "review_changed")},
         provenance_differences=_provenance_differences(old, new))
 
 
@@ -153,6 +161,6 @@ def format_comparison(comparison: RunComparison) -> str:
                      f"{change:>8} {row.new_cases:>6} {row.resolved_cases:>9} {row.changed_cases:>8} "
                      f"{row.removed_cases:>8}")
     kinds = comparison.case_changes_by_kind
-    lines.append("  cases: " + ", ".join(f"{count} {kind}" for kind, count in kinds.items()))
+    lines.append("  cases: " + ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in kinds.items()))
     lines.extend(f"  note: {difference}" for difference in comparison.provenance_differences)
     return "\n".join(lines)

@@ -43,8 +43,13 @@ def _measures_after_review(con, audit: AuditSettings) -> dict:
 
 
 def _disclosed_measures(con, audit: AuditSettings) -> dict:
-    rows = create_table(con, "measures.disclosed_measures", "measures/disclosed_measures.sql",
-                        audit.config.section("disclosure"))
+    """The measures as commissioners may see them, as audited and (for the dashboard of a run given
+    reviews) after review, under the same disclosure control."""
+    for source, target in (("measures.measures", "measures.disclosed_measures"),
+                           ("measures.measures_after_review", "measures.disclosed_measures_after_review")):
+        con.execute(f"create or replace temp view measures_to_disclose as select * from {source}")
+        rows = create_table(con, target, "measures/disclosed_measures.sql", audit.config.section("disclosure"))
+    con.execute("drop view measures_to_disclose")
     hidden = con.execute("select count(*) from measures.disclosed_measures where suppressed").fetchone()[0]
     return {"rows": rows, "suppressed_rows": hidden}
 
@@ -84,7 +89,7 @@ MEASURE_TABLES = {
                               ["case_outcomes", "case_reviews", "rule_catalogue"], _measures_after_review),
     "disclosed_measures": ("The measures as commissioners may see them: counts of 1-7 shown as *, others rounded "
                            "to 5, adherence hidden where it would reveal a suppressed count (configurable).",
-                           ["measures"], _disclosed_measures),
+                           ["measures", "measures_after_review"], _disclosed_measures),
     "descriptive_figures": ("Descriptive figures of rules that cannot be audited (1.3.9: share of combination "
                             "first-line chemotherapy), by level, group and period, with 95% Wilson intervals.",
                             _descriptive_deps(), _descriptive_figures),

@@ -11,6 +11,7 @@ from dashboards.report import DashboardData, build_dashboard
 from pipelines.validate.data_quality_summary import rules_not_judged, stored_warnings
 from pipelines.output_folder import PublishRefused, carry_forward_quarters, publish
 from pipelines.reports import files
+from pipelines.reports.review_pack import record_review_pages, write_review_packs
 from pipelines.reports.measure_reports import build_measure_reports, write_measure_reports
 from pipelines.reports.manifest import build_manifest, write_manifest
 from pipelines.reports.provider_exports import (export_case_count, export_case_rows, write_icb_exports,
@@ -34,7 +35,10 @@ def _quality_files(con, audit: AuditSettings, folder) -> dict:
     export_case_rows(con)
     providers = write_provider_exports(con, folder)
     icbs = write_icb_exports(con, folder)
-    return {**written, "provider_exports": len(providers), "icb_exports": len(icbs)}
+    pages = write_review_packs(con, folder, f"{audit.rules.guideline} (version {audit.rules.guideline_version})")
+    record_review_pages(con, pages)
+    return {**written, "provider_exports": len(providers), "icb_exports": len(icbs),
+            "review_pages_bytes": sum(pages.values())}
 
 
 def _workbooks(con, audit: AuditSettings, folder) -> dict:
@@ -54,7 +58,9 @@ def _dashboard(con, audit: AuditSettings, folder) -> dict:
         data_quality_warnings=[w.message for w in stored_warnings(con)],
         rules_not_judged=rules_not_judged(con, audit.rules.audited_rules),
         national_coverage=[{"rule_id": c.rule_id, "coverage": c.coverage, "why": c.why}
-                           for c in national_coverage().values()] if audit.input_format == "national" else [])
+                           for c in national_coverage().values()] if audit.input_format == "national" else [],
+        disclosed_after_review=con.execute("select * from measures.disclosed_measures_after_review").df()
+        if files.run_has_reviews(con) else None)
     page = build_dashboard(data, {"guideline": audit.rules.guideline,
                                   "guideline_version": audit.rules.guideline_version,
                                   "extract": "/".join(audit.input_path.parts[-2:])})
@@ -69,7 +75,8 @@ REPORT_FILES = {
                      "(FHIR R4 MeasureReports); byte-identical for identical input and configuration.",
                      ["case_outcomes", "measures", "descriptive_figures"], {"csv"}, _audit_tables),
     "quality_files": ("data_quality/: validation results, quarantined rows with reasons, unrecognised codes and drug "
-                      "names; exports/<provider>/: each provider's own non-adherent cases; exports/icb/<ICB>/: "
+                      "names; exports/<provider>/: each provider's own non-adherent cases and its review pack "
+                      "(review.html); exports/icb/<ICB>/: "
                       "disclosure-controlled measures for commissioners (CSV).",
                       ["case_outcomes", "drug_name_map", "disclosed_measures"], {"csv"}, _quality_files),
     "workbooks": ("The provider and ICB exports as Excel workbooks, beside their CSV files, while the run has at most "

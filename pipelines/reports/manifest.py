@@ -61,6 +61,9 @@ def build_manifest(con, config: AuditConfig, catalogue: Catalogue, input_dir: Pa
         # a national-format run: the national files, where their rows went, what the datasets lack,
         # and which rules they can judge (pipelines/ingest/national/coverage.csv)
         **({"national_input": national} if national else {}),
+        # each provider's review pack (exports/<provider>/review.html) and its size
+        "review_pages": _records(con, """select provider_code as provider, bytes from bookkeeping.review_pages
+            order by provider_code""") if _exists(con, "review_pages") else [],
         # a run given reviews: each file with its hash, and how many reviews were applied, stale, unmatched
         **({"reviews": reviews} if reviews else {}),
         # the same warnings as the terminal and the top of the dashboard (outputs.md "The command")
@@ -91,6 +94,11 @@ def _national_input(con) -> dict | None:
         "tables_not_held": _records(con, 'select table_name as "table", reason from bookkeeping.source_gaps order by 1'),
         "coverage": [{"rule_id": c.rule_id, "coverage": c.coverage, "why": c.why} for c in national_coverage().values()],
     }
+
+
+def _exists(con, table: str) -> bool:
+    return bool(con.execute("""select count(*) from duckdb_tables()
+        where schema_name = 'bookkeeping' and table_name = ?""", [table]).fetchone()[0])
 
 
 def _reviews(con) -> dict | None:

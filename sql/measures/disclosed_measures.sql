@@ -8,7 +8,9 @@
 -- bit per row gives the counts away far less than an exact share would. measures.measures keeps
 -- the exact figures. Provider case exports are not disclosure-controlled (they go to that provider only).
 with measures as (
-    select *, denominator + excluded + insufficient_data as units from measures.measures
+    -- measures_to_disclose: a temp view of measures.measures, or of measures.measures_after_review
+    -- (pipelines/measures/assets.py)
+    select *, denominator + excluded + insufficient_data as units from measures_to_disclose
 ),
 
 disclosed as (

@@ -140,7 +140,8 @@ final as (
         end as exclusion_kind,
         nullif(regexp_extract(coded_reason, '^([a-z0-9_]+): ', 1), '') as reason_code,
         regexp_replace(coded_reason, '^[a-z0-9_]+: ', '') as reason,
-        evidence  -- JSON text (pipelines/rules/unit_contract.py)
+        evidence,  -- JSON text (pipelines/rules/unit_contract.py)
+        window_end  -- the last day of the rule's window, if it has one (the review pack shades it)
     from resolved
 )
 

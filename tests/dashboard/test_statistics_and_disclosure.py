@@ -184,6 +184,8 @@ def _disclosed(rows: list[tuple]) -> list[dict]:
             con.execute("""insert into measures.measures values ($rule, 'national', 'national', 'all', $x, $n, 0, 0,
                     round($x / $n, 4), $t, $x / $n >= $t, $x between 1 and 7 or $n between 1 and 7)""",
                         {"rule": f"R{i}", "x": numerator, "n": denominator, "t": target})
+        # the view the measures stage points at measures.measures (or at the measures after review)
+        con.execute("create temp view measures_to_disclose as select * from measures.measures")
         create_table(con, "measures.disclosed_measures", "measures/disclosed_measures.sql",
                      {"suppress_min": 1, "suppress_max": 7, "round_to": 5})
         cursor = con.execute("select * from measures.disclosed_measures order by rule_id")

@@ -161,3 +161,25 @@ def test_a_bad_reviews_file_refuses_the_run_naming_the_file_and_row(first_run, t
     assert _refused(capsys, *out, "--reviews", other).startswith(
         "abc-audit: reviews refused: other.csv row 2: the case is provider RAA's, but the file is provider RBB's")
     assert not (tmp_path / "out").exists()
+
+
+def test_review_packs_dashboard_and_diff_show_the_reviews(first_run, reviewed_run):
+    base, _ = first_run
+    out, _, _, _ = reviewed_run
+    manifest = json.loads((out / "run_manifest.json").read_text(encoding="utf-8"))
+    pages = {p["provider"]: p["bytes"] for p in manifest["review_pages"]}
+    assert set(pages) == {"RAA", "RBB"}
+    for provider, size in pages.items():
+        page = out / "exports" / provider / "review.html"
+        assert page.stat().st_size == size
+        text = page.read_text(encoding="utf-8")
+        assert "<script src=" not in text and "Plotly" in text  # offline: plotly.js inlined once
+        own, others = ({"P1", "P2"}, {"P3", "P4"}) if provider == "RAA" else ({"P3"}, {"P1", "P2"})
+        assert all(f'"{p}"' in text for p in own) and not any(f'"{p}"' in text for p in others)
+    assert '"after_review"' in (out / "dashboard.html").read_text(encoding="utf-8")
+    assert '"after_review"' not in (base / "first" / "dashboard.html").read_text(encoding="utf-8")
+    assert main(["diff", str(base / "first"), str(out), "--report", str(base / "changes")]) == 0
+    changes = {(r["rule_id"], r["patient_id"]): (r["change"], r["new_review"])
+               for r in _rows(base / "changes" / "case_changes.csv")}
+    assert changes[("QS12-5", "P1")] == ("review_changed", "justified_deviation (applied)")
+    assert changes[("QS12-5", "P3")] == ("review_changed", "agree (applied)")
