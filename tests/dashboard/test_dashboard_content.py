@@ -98,9 +98,9 @@ def test_funnel_position_and_centre_line_come_from_the_exact_counts():
     # below the 95% (alert) limit
     data = _exact_and_disclosed([_row("national", "national", (850, 1000), "850", "1000", 0.85),
                                  _row("provider", "RAA", (17, 24), "15", "25", 0.6)])
-    p0, p0_shown = report._centre_line(data, "1.1.1")
+    p0, p0_shown = report._centre_line(data.disclosed, data.exact)
     assert (p0, p0_shown) == (0.85, 0.85)
-    points = report._funnel_points(data, "1.1.1", p0)
+    points = report._funnel_points(data.disclosed, data.exact, p0)
     assert points["position"].tolist() == [funnel.position(17 / 24, 24, 0.85)] == ["within limits"]
     assert funnel.position(0.6, 25, 0.85) == "below alert limit"
     assert points[["plotted_n", "adherence", "numerator"]].values.tolist() == [[25, 0.6, "15"]]
@@ -117,9 +117,9 @@ def test_an_empty_funnel_says_why(providers, national, message):
     shown = None if 1 <= national[0] <= 7 else national[0] / national[1]
     data = _exact_and_disclosed([_row("national", "national", national, "*" if shown is None else str(national[0]),
                                       str(national[1]), shown, shown is None)] + providers)
-    p0, p0_shown = report._centre_line(data, "1.1.1")
-    points = report._funnel_points(data, "1.1.1", p0)
-    assert report._funnel_message(data, "1.1.1", points, p0) == message
+    p0, p0_shown = report._centre_line(data.disclosed, data.exact)
+    points = report._funnel_points(data.disclosed, data.exact, p0)
+    assert report._funnel_message(data.disclosure, data.disclosed, points, p0) == message
     page = funnel_figure("1.1.1", points, p0_shown, message, report.VERDICT_NOTE)
     assert [a["text"] for a in figure_layout(page, "funnel-1-1-1")["annotations"]] == [message]
     assert figure_traces(page, "funnel-1-1-1") == []
