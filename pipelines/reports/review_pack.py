@@ -10,7 +10,6 @@ Only that provider's patients, by pseudonym. Byte-identical for identical input.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from pathlib import Path
 from string import Template
 
@@ -24,41 +23,47 @@ PAGE = Template((Path(__file__).resolve().parents[2] / "dashboards" / "review_pa
 REVIEW_PAGE = "review.html"
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def _page(con: duckdb.DuckDBPyConnection, provider: str, guideline: str, plotlyjs: str) -> str:
-    cases = con.execute("""select e.rule_id, e.patient_id, e.unit_id, e.period, e.outcome, e.reason, e.index_date,
-            e.unit_date, o.window_end, e.evidence
-        from export_cases e
-            join rules.case_outcomes o using (rule_id, patient_id, unit_id)
-        where e.provider_code = $provider
-        order by e.rule_order, e.outcome, e.patient_id, e.unit_id""", {"provider": provider}).fetchall()
-    events = defaultdict(list)
-    for patient, lane, start, end, label, ref in con.execute("""select * from review_events
-            where patient_id in (select patient_id from export_cases where provider_code = $provider)
-            order by patient_id, start_date, lane, label""", {"provider": provider}).fetchall():
-        events[patient].append([lane, _iso(start), _iso(end), label, ref])
-    rules = {r: [title, text] for r, title, text in con.execute("""select distinct rule_id, rule_title, guideline_text
-        from export_cases where provider_code = $provider""", {"provider": provider}).fetchall()}
-    data = {
-        "cases": [[r, p, u, period, outcome, reason, _iso(index), _iso(unit), _iso(window_end), evidence]
-                  for r, p, u, period, outcome, reason, index, unit, window_end, evidence in cases],
-        "events": events,
-        "rules": rules,
-        "rule_order": list(dict.fromkeys(c[0] for c in cases)),
-        "periods": sorted({c[3] for c in cases if c[3]}),
-    }
+    """The provider's page. The JSON is built by DuckDB (a provider may have tens of thousands of cases
+    and their patients hundreds of thousands of events), with keys in sorted order for identical bytes."""
+    params = {"provider": provider}
+    cases, rule_order, periods, rules = con.execute("""
+        with cases as (
+            select e.rule_order, e.rule_id, e.patient_id, e.unit_id, e.period, e.outcome, e.reason, e.index_date,
+                e.unit_date, o.window_end, e.evidence, e.rule_title, e.guideline_text,
+                row_number() over (partition by e.rule_id order by e.patient_id, e.unit_id) = 1 as first_of_rule
+            from export_cases e
+                join rules.case_outcomes o using (rule_id, patient_id, unit_id)
+            where e.provider_code = $provider
+        )
+        select
+            to_json(list([rule_id, patient_id, unit_id, period, outcome, reason, index_date::varchar,
+                          unit_date::varchar, window_end::varchar, evidence]
+                         order by rule_order, outcome, patient_id, unit_id)),
+            to_json(list(rule_id order by rule_order) filter (where first_of_rule)),
+            to_json(coalesce(list(distinct period order by period) filter (where period is not null), [])),
+            to_json(map_from_entries(list({'k': rule_id, 'v': [rule_title, guideline_text]} order by rule_order)
+                                     filter (where first_of_rule)))
+        from cases""", params).fetchone()
+    events = con.execute("""select patient_id, to_json(list([lane, start_date::varchar, end_date::varchar, label, ref]
+            order by start_date, lane, label, end_date, ref)) from review_events
+        where provider_code = $provider group by patient_id order by patient_id""", params).fetchall()
+    events_json = "{" + ",".join(f"{json.dumps(patient)}:{patient_events}" for patient, patient_events in events) + "}"
+    data_json = (f'{{"cases":{cases},"events":{events_json},"periods":{periods},"rule_order":{rule_order},'
+                 f'"rules":{rules}}}')
     # "</" cannot appear inside a script element
-    data_json = json.dumps(data, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
-    return PAGE.substitute(provider=provider, guideline=guideline, plotlyjs=plotlyjs, data_json=data_json)
+    return PAGE.substitute(provider=provider, guideline=guideline, plotlyjs=plotlyjs,
+                           data_json=data_json.replace("</", "<\\/"))
 
 
 def write_review_packs(con: duckdb.DuckDBPyConnection, folder: Path, guideline: str) -> dict[str, int]:
     """Every provider's review page beside its case list; needs temp.export_cases
     (pipelines/reports/provider_exports.py). Returns each page's size in bytes."""
-    con.execute(f"create or replace temp table review_events as {sql_text('reports/review_events.sql')}")
+    # each event with the providers whose lists hold its patient, sorted so that a provider's rows are together
+    con.execute(f"""create or replace temp table review_events as
+        select p.provider_code, e.* from ({sql_text('reports/review_events.sql')}) e
+            join (select distinct provider_code, patient_id from export_cases) p using (patient_id)
+        order by p.provider_code, e.patient_id""")
     plotlyjs = get_plotlyjs()
     sizes = {}
     for (provider,) in con.execute("select distinct provider_code from export_cases order by 1").fetchall():
