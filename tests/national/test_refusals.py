@@ -30,6 +30,13 @@ def test_an_nhs_number_in_any_other_column_is_refused(audited, tmp_path):
         adapt(audited, tmp_path)
 
 
+def test_a_file_name_holding_an_nhs_number_is_refused_unprinted(audited, tmp_path):
+    (tmp_path / f"letter {VALID_NHS_NUMBER}.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(ExtractRefused, match="1 file name.s. in the extract folder hold valid NHS numbers") as refused:
+        adapt(audited, tmp_path)
+    assert VALID_NHS_NUMBER not in str(refused.value)
+
+
 def test_a_column_named_like_an_identifier_is_refused(audited, tmp_path):
     audited.rows["sim_av_patient"][0]["NHS_NUMBER"] = "x"
     with pytest.raises(ExtractRefused, match="sim_av_patient.csv has a column 'NHS_NUMBER'"):
@@ -119,3 +126,24 @@ def test_the_coverage_lists_every_rule_of_the_catalogue_once():
     coverage = national_coverage()
     assert {c.coverage for c in coverage.values()} <= set(LEVELS)
     assert all(c.why for c in coverage.values() if c.coverage != "judged")
+
+
+def test_the_national_format_fixes_what_the_datasets_cannot_record(tmp_path, monkeypatch):
+    """Whatever the configuration says: SACT lacks oral drugs and adjuvant history, and menopausal status
+    is recorded as inferred exactly when the age inference is on; reviews can come from the environment."""
+    from pipelines.resources import default_resources
+
+    config = tmp_path / "config.yaml"
+    config.write_text("timeline:\n  prior_therapy_history: complete\n  oral_endocrine_therapy_recorded: true\n"
+                      "national:\n  infer_menopausal_status_from_age: true\n", encoding="utf-8")
+    import os
+
+    monkeypatch.setenv("ABC_AUDIT_REVIEWS", os.pathsep.join([str(tmp_path / "a.csv"), str(tmp_path / "b.xlsx")]))
+    national = default_resources(str(tmp_path), str(tmp_path / "out"), str(config), "national")["audit"]
+    timeline = national.config.section("timeline")
+    assert (timeline["prior_therapy_history"], timeline["oral_endocrine_therapy_recorded"],
+            timeline["menopausal_status_inferred_from_age"]) == ("partial", False, True)
+    assert [p.name for p in national.review_paths] == ["a.csv", "b.xlsx"]
+    canonical = default_resources(str(tmp_path), str(tmp_path / "out"), str(config))["audit"].config.section("timeline")
+    assert (canonical["prior_therapy_history"], canonical["oral_endocrine_therapy_recorded"],
+            canonical["menopausal_status_inferred_from_age"]) == ("complete", True, False)

@@ -124,6 +124,19 @@ def test_stale_and_unmatched_reviews_are_reported_never_applied(reviewed_run):
     assert raa == {"P1": "justified_deviation", "P2": "data_error"}
 
 
+def test_export_workbooks_writes_a_reviewed_runs_workbooks_with_the_same_bytes(reviewed_run, tmp_path):
+    """`abc-audit export-workbooks` rebuilds the workbooks from case_outcomes.parquet: in a run given reviews,
+    the applied verdicts come from there and the workbook must be the one the run wrote."""
+    out, _, _, _ = reviewed_run
+    copy = tmp_path / "second"
+    shutil.copytree(out, copy)
+    written = {p.relative_to(copy): _sha256(p) for p in copy.glob("exports/*/non_adherent_cases.xlsx")}
+    for path in written:
+        (copy / path).unlink()
+    assert main(["export-workbooks", str(copy)]) == 0
+    assert {p: _sha256(copy / p) for p in written} == written
+
+
 def _refused(capsys, *arguments) -> str:
     assert main(["run", *arguments]) == 2
     lines = capsys.readouterr().err.strip().splitlines()

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 from pipelines.bookkeeping import NATIONAL_TABLES, ensure_schema, record_input_file
 from pipelines.contract import load_contract
+from pipelines.ingest.files import refuse_identifiers_in_file_names
 from pipelines.ingest.national.layout import NATIONAL_DIR, NationalFile, find_files, load_layout, load_national_table
 from pipelines.ingest.privacy import VALUE_CHECKS
 from pipelines.ingest.reader import LoadedTable, quote_identifier
@@ -147,6 +148,8 @@ def ingest_national(con: duckdb.DuckDBPyConnection, input_dir: Path, national_co
     `national` section with the run's `latest_valid_date`. Raises ExtractRefused for an extract that
     cannot be audited (missing table or column, identifiers, no metastatic breast cancer)."""
     paths, ignored = find_files(input_dir)
+    # the other files are listed by name in the outputs: a name holding an NHS number refuses the extract
+    refuse_identifiers_in_file_names(con, tuple(ignored))
     files = {name: load_national_table(con, table, paths.get(name)) for name, table in load_layout().items()}
     _refuse_identifier_values(con, files)
     _load_code_lists(con)
