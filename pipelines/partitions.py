@@ -4,7 +4,7 @@ import warnings
 
 import dagster as dg
 
-from pipelines.sql_runner import sql_text
+from pipelines.sql_runner import sql_text, table_exists
 
 # Quarters start on 1 January, April, July and October; keys are the start dates (2025-07-01).
 # From 2009, the year CG81 was first published: any quarter an extract can hold can be reported.
@@ -33,9 +33,7 @@ def quarter_label(partition_key: str) -> str:
 def replace_partition(con, table: str, relative_sql: str, quarter: str) -> int:
     """Replaces one quarter's rows of a partitioned table, keeping the quarters materialised before."""
     text = sql_text(relative_sql)
-    schema, name = table.split(".")
-    exists = con.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-                         [schema, name]).fetchone()[0]
+    exists = table_exists(con, table)
     kept = f"select * from {table} where period <> $quarter union all by name " if exists else ""
     con.execute(f"create or replace table {table} as {kept}select * from ({text})", {"quarter": quarter})
     return con.execute(f"select count(*) from {table} where period = ?", [quarter]).fetchone()[0]

@@ -43,6 +43,15 @@ def create_table(con: duckdb.DuckDBPyConnection, table: str, relative_path: str,
     return con.execute(f"select count(*) from {table}").fetchone()[0]
 
 
+def table_exists(con, table: str) -> bool:
+    """Whether `schema.table` exists (on DuckDB, or on Spark through its connection)."""
+    if hasattr(con, "table_exists"):
+        return con.table_exists(table)
+    schema, name = table.split(".")
+    return con.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+                       [schema, name]).fetchone()[0] > 0
+
+
 def load_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Temporary macros shared by every stage (the files of sql/macros, in name order)."""
     for path in sorted((SQL_DIR / "macros").glob("*.sql")):

@@ -16,7 +16,7 @@ from pipelines.ingest.national.coverage import not_judged_reason
 from pipelines.resources import AuditDatabase, AuditSettings
 from pipelines.rules.unit_contract import conformed_columns
 from pipelines.ingest.reviews import REVIEW_TABLE_COLUMNS, REVIEWS_REFUSED
-from pipelines.sql_runner import bind, create_table, sql_text, upstream_assets
+from pipelines.sql_runner import bind, create_table, sql_text, table_exists, upstream_assets
 
 RESOLVER = "outcomes/resolve_outcomes.sql"
 CASE_REVIEWS = "outcomes/case_reviews.sql"
@@ -77,9 +77,7 @@ def _resolve(con, rules: list[Rule], audit: AuditSettings) -> None:
     con.execute("create or replace temp view resolved_outcomes as "
                 + " union all ".join(f"select * from {table}" for table in tables))
     everything = {r.id for r in rules} == {r.id for r in AUDITED_RULES}
-    exists = con.execute("select count(*) from duckdb_tables() where schema_name = 'rules' "
-                         "and table_name = 'case_outcomes'").fetchone()[0]
-    if everything or not exists:
+    if everything or not table_exists(con, "rules.case_outcomes"):
         con.execute("create or replace table rules.case_outcomes as select * from resolved_outcomes")
     else:  # a subset materialised from the UI: the other rules' outcomes stay
         con.execute("delete from rules.case_outcomes where rule_id in (select distinct rule_id from resolved_outcomes)")

@@ -3,5 +3,5 @@ create or replace temp macro is_nhs_number(digits) as
     length(digits) = 10
     and regexp_full_match(digits, '[0-9]{10}')
     and (
-        (11 - (list_sum(list_transform(range(9), lambda i: (10 - i) * (ascii(digits[i + 1]) - 48))) % 11)) % 11
-    ) = ascii(digits[10]) - 48
+        (11 - (list_sum(list_transform(range(9), lambda i: (10 - i) * (ascii(substr(digits, i + 1, 1)) - 48))) % 11)) % 11
+    ) = ascii(substr(digits, 10, 1)) - 48

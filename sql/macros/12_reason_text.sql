@@ -17,9 +17,10 @@ create or replace temp macro imaging_modality_name(modality) as
 -- 'a', 'a or b', 'a, b or c' (conjunction 'or' / 'and').
 create or replace temp macro text_list(items, conjunction) as
     case
-        when len(items) = 0 then ''
-        when len(items) = 1 then items[1]
-        else array_to_string(items[1:len(items) - 1], ', ') || ' ' || conjunction || ' ' || items[len(items)]
+        when array_length(items) = 0 then ''
+        when array_length(items) = 1 then items[1]
+        else array_to_string(list_slice(items, 1, array_length(items) - 1), ', ') || ' ' || conjunction || ' '
+            || list_extract(items, array_length(items))
     end;
 
 -- A number of days before or after an anchor, in words: '60 days before', 'the day of', '1 day after'.
@@ -38,3 +39,8 @@ create or replace temp macro index_window_text(index_date, start_days, end_days)
         else 'within ' || days_from_anchor_text(start_days) || ' to '
     end || days_from_anchor_text(end_days) || ' the diagnosis of advanced disease ('
         || strftime(index_date, '%Y-%m-%d') || ')';
+
+-- A number as clinicians write it: 8 Gy, 7.5 Gy (whole numbers without a decimal point; the same
+-- text on every engine, which format('{:g}') is not).
+create or replace temp macro number_text(x) as
+    case when x = round(x) then cast(cast(x as bigint) as varchar) else cast(cast(x as double) as varchar) end;

@@ -17,7 +17,7 @@ events as (
     from timeline.regimens
     union all
     select patient_id, 'Radiotherapy', start_date, null,
-        replace(site, '_', ' ') || coalesce(', ' || format('{:g}', prescribed_dose_gy::double) || ' Gy', '')
+        replace(site, '_', ' ') || coalesce(', ' || number_text(prescribed_dose_gy::double) || ' Gy', '')
             || coalesce(' in ' || prescribed_fractions || ' fr', '') || coalesce(', ' || indication, ''), course_id
     from validated.radiotherapy
     union all

@@ -47,7 +47,7 @@ final as (
         t.trigger_date as unit_date,
         t.provider_code,
         w.patient_id is not null as numerator_met,
-        'care_in_window: ' || upper(complication_care_name(w.first_care)[1]) || complication_care_name(w.first_care)[2:]
+        'care_in_window: ' || upper(left(complication_care_name(w.first_care), 1)) || substr(complication_care_name(w.first_care), 2)
             || ' recorded on ' || strftime(w.first_care_date, '%Y-%m-%d') || ', '
             || complication_window_text($window_start_days, $window_end_days, t.trigger_text) as adherent_reason,
         'no_care_in_window: no ' || e.care_text || ' recorded '

@@ -32,7 +32,7 @@ final as (
         p.index_date as unit_date,
         p.provider_code,
         e.patient_id is not null as numerator_met,
-        'care_event_in_window: ' || upper(c.description[1]) || c.description[2:] || ' recorded on '
+        'care_event_in_window: ' || upper(left(c.description, 1)) || substr(c.description, 2) || ' recorded on '
             || strftime(e.first_event_date, '%Y-%m-%d') as adherent_reason,
         'no_care_event_in_window: no ' || c.description || ' recorded '
             || index_window_text(p.index_date, $window_start_days, $window_end_days) as non_adherent_reason,

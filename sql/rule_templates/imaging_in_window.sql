@@ -42,7 +42,7 @@ final as (
         p.provider_code,
         s.first_scan_date is not null as numerator_met,
         'scan_in_window: ' || s.first_scan_modality || ' on ' || strftime(s.first_scan_date, '%Y-%m-%d')
-            || case when len(s.modality_names) > 1
+            || case when array_length(s.modality_names) > 1
                 then ' (also ' || text_list(list_filter(s.modality_names, lambda m: m <> s.first_scan_modality), 'and')
                     || ')' else '' end
             || ', ' || index_window_text(p.index_date, $window_start_days, $window_end_days) as adherent_reason,

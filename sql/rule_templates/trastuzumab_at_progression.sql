@@ -48,7 +48,7 @@ judged as (
         'progression ' || case progression_site when 'cns_only' then 'within the central nervous system alone'
                 when 'outside_cns' then 'outside the central nervous system' else 'at unrecorded sites' end
             || ' on ' || strftime(e.event_date, '%Y-%m-%d')
-            || case when len(e.sites) > 0 then ' (' || array_to_string(list_transform(e.sites, lambda s: replace(s, '_', ' ')), ', ') || ')'
+            || case when array_length(e.sites) > 0 then ' (' || array_to_string(list_transform(e.sites, lambda s: replace(s, '_', ' ')), ', ') || ')'
                 else '' end as progression_text
     from events_on_trastuzumab e
         cross join timeline.follow_up f

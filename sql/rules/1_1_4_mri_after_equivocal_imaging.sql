@@ -38,7 +38,7 @@ final as (
         m.patient_id is not null as numerator_met,
         'mri_after_equivocal_imaging: MRI on ' || strftime(m.mri_date, '%Y-%m-%d') || ', '
             || case when m.mri_date = e.equivocal_date then 'the same day as'
-                    else days_from_anchor_text(m.mri_date - e.equivocal_date) end
+                    else days_from_anchor_text(datediff('day', e.equivocal_date, m.mri_date)) end
             || ' the equivocal ' || e.modality_name || ' of ' || strftime(e.equivocal_date, '%Y-%m-%d')
             as adherent_reason,
         'no_mri_after_equivocal_imaging: no MRI within ' || $mri_within_days || ' days after the equivocal '

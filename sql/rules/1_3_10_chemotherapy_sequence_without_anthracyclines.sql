@@ -48,7 +48,7 @@ judged as (
     select *,
         case
             when not as_recommended then 'deviates'
-            when len(unrecognised_drug_names) > 0 then 'unconfirmed'
+            when array_length(unrecognised_drug_names) > 0 then 'unconfirmed'
             else 'as_recommended'
         end as line_status
     from recommended_drugs

@@ -24,7 +24,7 @@ unrecognised_regimens as (
         join patients p using (patient_id)
     where coalesce(r.is_palliative, false)
       and not r.has_anticancer_drug
-      and len(r.unrecognised_drug_names) > 0
+      and array_length(r.unrecognised_drug_names) > 0
       and r.start_date <= p.index_date + $first_line_within_days
     group by r.patient_id
 ),
@@ -53,7 +53,7 @@ judged as (
             when not has_first_line_in_window then null
             when first_line_has_endocrine or first_line_has_gnrh_agonist or ovarian_procedure is not null then true
             -- an unrecognised name beside the recognised drugs may be the endocrine drug
-            when len(first_line_unrecognised_drug_names) > 0 then null
+            when array_length(first_line_unrecognised_drug_names) > 0 then null
             when endocrine_therapy_may_be_unrecorded then null
             else false
         end as endocrine_given,
@@ -93,7 +93,7 @@ final as (
         end as population_unknown_reason,
         endocrine_given as numerator_met,
         case
-            when has_first_line_in_window and len(first_line_unrecognised_drug_names) = 0
+            when has_first_line_in_window and array_length(first_line_unrecognised_drug_names) = 0
                 then 'endocrine_therapy_may_be_unrecorded: the ' || line_text || ' contains no recorded endocrine '
                      || 'therapy, but the source does not record every oral drug (SACT often lacks oral endocrine '
                      || 'therapy): whether endocrine therapy was given is not known'

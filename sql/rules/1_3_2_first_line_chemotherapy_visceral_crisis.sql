@@ -23,7 +23,7 @@ final as (
         case
             when first_line_has_chemotherapy then true
             -- an unrecognised name may be the chemotherapy drug
-            when len(first_line_unrecognised_drug_names) > 0 then null
+            when array_length(first_line_unrecognised_drug_names) > 0 then null
             else false
         end as numerator_met,
         'unrecognised_drug_names: the ' || line_text || ' contains no recognised chemotherapy and '

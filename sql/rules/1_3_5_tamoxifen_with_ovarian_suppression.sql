@@ -64,7 +64,7 @@ final as (
         case
             when endocrine_partner is not null and first_suppression is not null then true
             -- an unrecognised name may be the tamoxifen or the GnRH agonist
-            when len(first_endocrine_unrecognised_drug_names) > 0 then null
+            when array_length(first_endocrine_unrecognised_drug_names) > 0 then null
             else false
         end as numerator_met,
         'unrecognised_drug_names: the ' || line_text || ' '

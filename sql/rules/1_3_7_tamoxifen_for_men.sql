@@ -28,7 +28,7 @@ final as (
         case
             when first_endocrine_has_tamoxifen then true
             -- an unrecognised name may be the tamoxifen
-            when len(first_endocrine_unrecognised_drug_names) > 0 then null
+            when array_length(first_endocrine_unrecognised_drug_names) > 0 then null
             else false
         end as numerator_met,
         'unrecognised_drug_names: the ' || line_text || ' contains no recognised tamoxifen and '

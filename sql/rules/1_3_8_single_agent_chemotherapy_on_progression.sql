@@ -38,7 +38,7 @@ final as (
         p.provider_code,
         case
             when d.line.chemotherapy_drug_count > 1 then false
-            when len(d.line.unrecognised_drug_names) = 0 then true
+            when array_length(d.line.unrecognised_drug_names) = 0 then true
         end as numerator_met,
         'unrecognised_drug_names: ' || d.line_text || ' also has unrecognised drug names ('
             || array_to_string(d.line.unrecognised_drug_names, ', ') || '): a single chemotherapy drug cannot be confirmed'

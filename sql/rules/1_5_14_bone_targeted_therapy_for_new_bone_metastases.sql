@@ -68,7 +68,7 @@ final as (
             || strftime(licensed_start_date, '%Y-%m-%d') || ', ' || window_text as adherent_reason,
         case when unlicensed_start_date is not null
             then 'osteoporosis_preparation_only: ' || text_list(unlicensed_drugs, 'and') || ' (first started '
-                 || strftime(unlicensed_start_date, '%Y-%m-%d') || ') ' || case when len(unlicensed_drugs) = 1
+                 || strftime(unlicensed_start_date, '%Y-%m-%d') || ') ' || case when array_length(unlicensed_drugs) = 1
                  then 'is an osteoporosis preparation' else 'are osteoporosis preparations' end
                  || ', not licensed for bone metastases and not shown to prevent skeletal-related events at '
                  || 'that dose; no licensed bisphosphonate or denosumab 120 mg was started ' || window_text

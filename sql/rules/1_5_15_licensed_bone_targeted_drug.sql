@@ -38,16 +38,16 @@ final as (
         u.regimen_id as unit_id,
         u.bone_targeted_start_date as unit_date,
         r.provider_code,
-        coalesce(len(u.unlicensed), 0) = 0 as numerator_met,
+        coalesce(array_length(u.unlicensed), 0) = 0 as numerator_met,
         'licensed_for_bone_metastases: ' || text_list(u.bone_targeted_drugs, 'and')
-            || case when len(u.bone_targeted_drugs) = 1 then ' (started ' else ' (first started ' end
+            || case when array_length(u.bone_targeted_drugs) = 1 then ' (started ' else ' (first started ' end
             || strftime(u.bone_targeted_start_date, '%Y-%m-%d') || ') '
-            || case when len(u.bone_targeted_drugs) = 1 then 'is' else 'are' end
+            || case when array_length(u.bone_targeted_drugs) = 1 then 'is' else 'are' end
             || ' licensed for bone metastases' as adherent_reason,
         'not_licensed_for_bone_metastases: ' || text_list(u.unlicensed, 'and')
-            || case when len(u.unlicensed) = 1 then ' (started ' else ' (first started ' end
+            || case when array_length(u.unlicensed) = 1 then ' (started ' else ' (first started ' end
             || strftime(u.unlicensed_start_date, '%Y-%m-%d') || ') '
-            || case when len(u.unlicensed) = 1 then 'is an osteoporosis preparation' else 'are osteoporosis preparations' end
+            || case when array_length(u.unlicensed) = 1 then 'is an osteoporosis preparation' else 'are osteoporosis preparations' end
             || ', not licensed for bone metastases (licensed: zoledronic acid, pamidronate, ibandronic acid, '
             || 'sodium clodronate, denosumab 120 mg)' as non_adherent_reason,
         {

@@ -27,7 +27,7 @@ described as (
                 when 'bone_long' then 'a long bone' when 'bone_rib' then 'the ribs' when 'bone_skull' then 'the skull'
                 else 'bone (other site)' end
             || ' started ' || strftime(start_date, '%Y-%m-%d') as course_text,
-        format('{:g}', prescribed_dose_gy::double) || ' Gy in ' || prescribed_fractions
+        number_text(prescribed_dose_gy::double) || ' Gy in ' || prescribed_fractions
             || case when prescribed_fractions = 1 then ' fraction' else ' fractions' end as fractionation_text
     from bone_courses
 ),
@@ -59,7 +59,7 @@ final as (
         end as numerator_unknown_reason,
         'single_fraction_8_gy: ' || course_text || ' for pain: ' || fractionation_text as adherent_reason,
         'not_single_fraction_8_gy: ' || course_text || ' for pain: ' || fractionation_text || ', not a single fraction of '
-            || format('{:g}', $single_fraction_dose_gy::double) || ' Gy' as non_adherent_reason,
+            || number_text($single_fraction_dose_gy::double) || ' Gy' as non_adherent_reason,
         {
             'course_id': course_id,
             'start_date': start_date,

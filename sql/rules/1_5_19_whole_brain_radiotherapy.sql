@@ -100,10 +100,10 @@ final as (
                      || ' ' || performance_status_when || ': very poor prognosis'
         end as exclusion_reason,
         case
-            when len(surgery_not_appropriate_because) = 0
+            when array_length(surgery_not_appropriate_because) = 0
                 then 'surgical_suitability_not_recorded: surgical suitability not recorded: the first brain '
                      || 'metastasis event (' || strftime(cns_event_date, '%Y-%m-%d') || ') '
-                     || case when len(recorded_as_met) = 0 then 'does not record ' || text_list(not_recorded, 'or')
+                     || case when array_length(recorded_as_met) = 0 then 'does not record ' || text_list(not_recorded, 'or')
                         else 'records ' || text_list(recorded_as_met, 'and') || ' but not '
                              || text_list(not_recorded, 'or') end
                      || ', and no surgery decision is recorded'

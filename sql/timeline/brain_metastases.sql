@@ -19,7 +19,10 @@ cns_events as (
 first_cns_event as (
     select *
     from cns_events e
-    qualify row_number() over (partition by e.patient_id order by e.event_date, e::varchar) = 1
+    qualify row_number() over (partition by e.patient_id order by e.event_date, e.event_type, e.de_novo,
+        e.sites::varchar, e.menopausal_status, e.performance_status, e.visceral_crisis, e.uncontrolled_local_disease,
+        e.fungating_tumour, e.long_bone_fracture_risk, e.brain_metastasis_count, e.brain_metastases_resectable,
+        e.extracranial_disease_controlled) = 1
 ),
 
 -- measures.md v2: performance status at the first CNS event is that event's own; else the nearest

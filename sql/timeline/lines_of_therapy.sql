@@ -48,7 +48,7 @@ same_day_lines as (
 ),
 
 lines as (
-    select *, len(chemotherapy_drugs) as chemotherapy_drug_count
+    select *, array_length(chemotherapy_drugs) as chemotherapy_drug_count
     from same_day_lines
     where has_anticancer_drug
 ),

@@ -20,8 +20,8 @@ final as (
         event_date,
         sites,
         case
-            when len(sites) = 0 then 'unknown'
-            when len(list_filter(sites, lambda s: s not in ('brain', 'leptomeningeal'))) = 0 then 'cns_only'
+            when array_length(sites) = 0 then 'unknown'
+            when array_length(list_filter(sites, lambda s: s not in ('brain', 'leptomeningeal'))) = 0 then 'cns_only'
             else 'outside_cns'
         end as progression_site
     from progressions

@@ -6,9 +6,8 @@ with cohort as (
 ),
 
 results as (
-    unpivot (select * from validated.pathology)
-    on er_status as 'er', pr_status as 'pr', her2_status as 'her2'
-    into name receptor value status
+    select * from validated.pathology
+        unpivot (status for receptor in (er_status as 'er', pr_status as 'pr', her2_status as 'her2'))
 ),
 
 usable_results as (

@@ -62,7 +62,7 @@ regimen_drugs as (
 final as (
     select
         r.*,
-        len(r.chemotherapy_drugs) as chemotherapy_drug_count,
+        array_length(r.chemotherapy_drugs) as chemotherapy_drug_count,
         coalesce(r.regimen_provider_code, c.patient_provider_code) as provider_code,
         r.intent = 'palliative'
             or (r.intent = 'unknown' and r.start_date >= c.index_date - $palliative_unknown_intent_days_before_index)
