@@ -91,8 +91,11 @@ class SparkConnection:
     # --- statements ------------------------------------------------------------------------------
     def sql(self, tree: exp.Expression):
         """A query tree (DuckDB) as a Spark DataFrame."""
-        tree = rewrite(expand_macros(tree), {}, "statement").transform(_unqualified)
+        tree = rewrite(expand_macros(tree), self.columns_of, "statement").transform(_unqualified)
         return self.spark.sql(tree.sql(dialect="spark"))
+
+    def columns_of(self, table: exp.Table) -> list[str]:
+        return self.spark.table(view_name(table)).columns
 
     def _keep(self, name: str, frame) -> None:
         frame.localCheckpoint().createOrReplaceTempView(name)

@@ -173,8 +173,60 @@ def _rewrite_list_distinct(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def rewrite(tree: exp.Expression, schema: dict, where: str) -> exp.Expression:
+def _star_columns(columns: exp.Columns, available: list[str]) -> list[str]:
+    star = columns.this
+    if not isinstance(star, exp.Star):
+        raise TranslationError(f"{columns.sql('duckdb')}: only columns(* exclude (...)) is translated")
+    excluded = {c.name for c in star.args.get("except_") or []}
+    return [name for name in available if name not in excluded]
+
+
+def _expand_columns_items(select: exp.Select, columns_of) -> None:
+    """select f(columns(* exclude (a))) from t -> select f(x) as x, f(y) as y from t (t's columns)."""
+    items = []
+    for item in select.expressions:
+        found = item.find(exp.Columns)
+        if found is None:
+            items.append(item)
+            continue
+        source = select.args["from_"].this
+        if not isinstance(source, exp.Table):
+            raise TranslationError("columns(...) is translated only when selecting from a table")
+        for name in _star_columns(found, columns_of(source)):
+            expanded = item.copy().transform(lambda n: exp.column(name) if isinstance(n, exp.Columns) else n)
+            items.append(exp.alias_(expanded, name))
+    select.set("expressions", items)
+
+
+def _cte_columns(tree: exp.Expression, name: str) -> list[str]:
+    for cte in tree.find_all(exp.CTE):
+        if cte.alias == name:
+            return cte.this.named_selects
+    raise TranslationError(f"unpivot {name}: only a CTE of the same statement can be unpivoted")
+
+
+def _rewrite_unpivot(node: exp.Expression, root: exp.Expression) -> exp.Expression:
+    """DuckDB's `unpivot t on columns(* exclude (k)) into name n value v` -> Spark's
+    `select * from t unpivot (v for n in (c1, c2, ...))`, t's columns read from its CTE."""
+    if not (isinstance(node, exp.Pivot) and node.args.get("unpivot") and node.args.get("into")):
+        return node
+    table, into = node.this, node.args["into"]
+    names = []
+    for on in node.expressions:
+        names += _star_columns(on, _cte_columns(root, table.name)) if isinstance(on, exp.Columns) else [on.name]
+    spark = (f"select * from {table.name} unpivot ({into.expressions[0].name} for {into.this.name} in "
+             f"({', '.join(names)}))")
+    return parse_one(spark, read="spark")
+
+
+def rewrite(tree: exp.Expression, columns_of, where: str) -> exp.Expression:
+    """`columns_of(table)`: the column names of a table, for the constructs that expand stars."""
     try:
+        for select in list(tree.find_all(exp.Select)):
+            if any(item.find(exp.Columns) for item in select.expressions):
+                _expand_columns_items(select, columns_of)
+        root = tree
+        tree = tree.transform(lambda node: _rewrite_unpivot(node, root))
         tree = tree.transform(_reject_struct_text)
         tree = tree.transform(_rewrite_bracket)
         tree = tree.transform(_rewrite_row_reference)

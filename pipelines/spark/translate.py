@@ -111,8 +111,13 @@ def expand_macros(tree: exp.Expression) -> exp.Expression:
     raise TranslationError("macros nest more than 20 deep")
 
 
-def to_spark(text: str, params: dict | None = None, schema: dict | None = None, where: str = "statement") -> list[str]:
-    """Every statement of `text` (DuckDB SQL with `$parameters`) as Spark SQL."""
+def _no_schema(table):
+    raise TranslationError(f"the columns of {table.sql()} are needed to translate this statement")
+
+
+def to_spark(text: str, params: dict | None = None, columns_of=None, where: str = "statement") -> list[str]:
+    """Every statement of `text` (DuckDB SQL with `$parameters`) as Spark SQL; `columns_of(table)`
+    gives a table's columns where a star must be expanded."""
     bound = bind_literals(text, params or {}, where)
     try:
         trees = [t for t in sqlglot.parse(bound, read="duckdb") if t is not None]
@@ -123,6 +128,6 @@ def to_spark(text: str, params: dict | None = None, schema: dict | None = None, 
         if isinstance(tree, exp.Command):
             raise TranslationError(f"{where}: sqlglot reads it as an opaque command: {tree.sql()[:80]}")
         tree = expand_macros(tree)
-        tree = rewrite(tree, schema or {}, where)
+        tree = rewrite(tree, columns_of or _no_schema, where)
         out.append(tree.sql(dialect="spark"))
     return out

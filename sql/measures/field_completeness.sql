@@ -44,21 +44,21 @@ treatment_decisions as (
 ),
 cells as (
     select 'patients' as table_name, * from (unpivot patients on columns(* exclude (patient_id)) into name column_name value cell)
-    union all by name
+    union all
     select 'disease_events' as table_name, * from (unpivot disease_events on columns(* exclude (patient_id)) into name column_name value cell)
-    union all by name
+    union all
     select 'pathology' as table_name, * from (unpivot pathology on columns(* exclude (patient_id)) into name column_name value cell)
-    union all by name
+    union all
     select 'systemic_therapy' as table_name, * from (unpivot systemic_therapy on columns(* exclude (patient_id)) into name column_name value cell)
-    union all by name
+    union all
     select 'radiotherapy' as table_name, * from (unpivot radiotherapy on columns(* exclude (patient_id)) into name column_name value cell)
-    union all by name
+    union all
     select 'imaging' as table_name, * from (unpivot imaging on columns(* exclude (patient_id)) into name column_name value cell)
-    union all by name
+    union all
     select 'procedures' as table_name, * from (unpivot procedures on columns(* exclude (patient_id)) into name column_name value cell)
-    union all by name
+    union all
     select 'care_events' as table_name, * from (unpivot care_events on columns(* exclude (patient_id)) into name column_name value cell)
-    union all by name
+    union all
     select 'treatment_decisions' as table_name, * from (unpivot treatment_decisions on columns(* exclude (patient_id)) into name column_name value cell)
 ),
 
