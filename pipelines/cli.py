@@ -82,7 +82,8 @@ def _resources(args: argparse.Namespace, output: str) -> dict | None:
 
     try:
         resources = default_resources(args.input, output, args.config, getattr(args, "input_format", None),
-                                      getattr(args, "reviews", None))
+                                      getattr(args, "reviews", None), getattr(args, "engine", None),
+                                      getattr(args, "spark_remote", None))
         # Read and checked now (the resources themselves read it only when first used), so that a
         # bad file or ABC_AUDIT_CONFIG is refused in one line before the run starts.
         resources["audit"].config
@@ -350,6 +351,12 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--input-format", choices=["canonical", "national"],
                         help="canonical: the data contract's tables (default); national: registry, SACT and "
                              "RTDS tables in the Simulacrum layout (README, 'National datasets')")
+    run_parser.add_argument("--engine", choices=["duckdb", "spark"],
+                            help="where the timeline, rules and measures run: duckdb (default) or spark (needs the "
+                                 "`spark` extra and Java 17; README, 'Running on Spark')")
+    run_parser.add_argument("--spark-remote", metavar="sc://HOST:PORT",
+                            help="with --engine spark: a Spark Connect server (default: a local Spark, or the "
+                                 "active session when run inside Databricks)")
     run_parser.set_defaults(handler=run)
     validate_parser = commands.add_parser(
         "validate", help="check an extract against the data contract only, and write the data-quality report")

@@ -14,6 +14,7 @@ from audit_rules.catalogue import Catalogue, load_catalogue, validate_rule_overr
 from audit_rules.drug_value_set import load_drug_value_set
 from pipelines import run_lock
 from pipelines.config import AuditConfig, ConfigError, load_config
+from pipelines.engines import ENGINES
 from pipelines.output_folder import recover_interrupted_publish, work_dir_for
 from pipelines.sql_runner import load_macros
 from sample_data import SAMPLE_DATA_DIR
@@ -41,11 +42,17 @@ class AuditSettings(dg.ConfigurableResource):
     input_format: str = "canonical"
     # returned case reviews (pipelines/ingest/reviews.py); empty: the configuration's reviews.files
     review_files: list[str] = []
+    # where the timeline, rules and measures run: `duckdb`, or `spark` (pipelines/engines.py): a local
+    # Spark, the caller's active session (Databricks), or Spark Connect at `spark_remote` (sc://host:port)
+    engine: str = "duckdb"
+    spark_remote: str | None = None
 
     @cached_property
     def config(self) -> AuditConfig:
         if self.input_format not in INPUT_FORMATS:
             raise ConfigError(f"input format must be one of {', '.join(INPUT_FORMATS)}, got {self.input_format!r}")
+        if self.engine not in ENGINES:
+            raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
         config = load_config(self.config_file)
         if self.input_format == "national":
             config = config.with_values(national_timeline_settings(config))
@@ -131,10 +138,12 @@ class AuditDatabase(dg.ConfigurableResource):
 
 def default_resources(input_dir: str | None = None, output_dir: str | None = None,
                       config_file: str | None = None, input_format: str | None = None,
-                      review_files: list[str] | None = None) -> dict:
+                      review_files: list[str] | None = None, engine: str | None = None,
+                      spark_remote: str | None = None) -> dict:
     """Resources for the UI, the schedule and the CLI: the arguments, else the ABC_AUDIT_* environment
-    variables (ABC_AUDIT_INPUT, _OUTPUT, _CONFIG, _INPUT_FORMAT, _REVIEWS), else the bundled sample,
-    `out`, the bundled configuration, the canonical format and the configuration's review files. Nothing is read from
+    variables (ABC_AUDIT_INPUT, _OUTPUT, _CONFIG, _INPUT_FORMAT, _REVIEWS, _ENGINE, _SPARK_REMOTE), else
+    the bundled sample, `out`, the bundled configuration, the canonical format, the configuration's
+    review files and DuckDB. Nothing is read from
     the configuration file here: `AuditSettings.config` reads and checks it when first used."""
     input_dir = input_dir or os.environ.get("ABC_AUDIT_INPUT", str(SAMPLE_DATA_DIR))
     output_dir = output_dir or os.environ.get("ABC_AUDIT_OUTPUT", "out")
@@ -142,7 +151,10 @@ def default_resources(input_dir: str | None = None, output_dir: str | None = Non
     input_format = input_format or os.environ.get("ABC_AUDIT_INPUT_FORMAT") or "canonical"
     if review_files is None:  # ABC_AUDIT_REVIEWS: paths separated as in PATH
         review_files = [p for p in os.environ.get("ABC_AUDIT_REVIEWS", "").split(os.pathsep) if p]
+    engine = engine or os.environ.get("ABC_AUDIT_ENGINE") or "duckdb"
+    spark_remote = spark_remote or os.environ.get("ABC_AUDIT_SPARK_REMOTE") or None
     settings = AuditSettings(input_dir=input_dir, output_dir=output_dir, config_file=config_file,
-                             input_format=input_format, review_files=review_files)
+                             input_format=input_format, review_files=review_files, engine=engine,
+                             spark_remote=spark_remote)
     database = AuditDatabase(path=str(work_dir_for(output_dir) / "audit.duckdb"), config_file=config_file)
     return {"audit": settings, "duckdb": database}

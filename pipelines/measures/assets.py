@@ -4,6 +4,7 @@ import dagster as dg
 
 from audit_rules.catalogue import load_catalogue
 from pipelines.partitions import REPORTING_QUARTERS, SINGLE_RUN_BACKFILL, replace_partition, run_quarters
+from pipelines.engines import stage_connection
 from pipelines.resources import AuditDatabase, AuditSettings
 from pipelines.sql_runner import bind, create_table, sql_text, upstream_assets
 
@@ -104,7 +105,7 @@ MEASURE_TABLES = {
     for name, (description, deps, _) in MEASURE_TABLES.items()])
 def measure_tables(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase):
     selected = {key.to_user_string() for key in context.selected_asset_keys}
-    with duckdb.connect() as con:
+    with stage_connection(audit, duckdb, context.run_id) as con:
         con.execute("create schema if not exists measures")
         for name, (_, _, build) in MEASURE_TABLES.items():
             if name in selected:

@@ -13,6 +13,7 @@ import pandas as pd
 from audit_rules.catalogue import Rule, load_catalogue, rule_parameters, rule_target
 from pipelines.partitions import REPORTING_QUARTERS, SINGLE_RUN_BACKFILL, replace_partition, run_quarters
 from pipelines.ingest.national.coverage import not_judged_reason
+from pipelines.engines import stage_connection
 from pipelines.resources import AuditDatabase, AuditSettings
 from pipelines.rules.unit_contract import conformed_columns
 from pipelines.ingest.reviews import REVIEW_TABLE_COLUMNS, REVIEWS_REFUSED
@@ -142,7 +143,7 @@ CASE_OUTCOMES_SPEC = dg.AssetSpec("case_outcomes", group_name="rules", kinds={"d
                 can_subset=True)
 def rule_outcomes(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase):
     selected = {key.to_user_string() for key in context.selected_asset_keys}
-    with duckdb.connect() as con:
+    with stage_connection(audit, duckdb, context.run_id) as con:
         con.execute("create schema if not exists rules")
         if "rule_catalogue" in selected:
             yield dg.MaterializeResult(asset_key="rule_catalogue", metadata=_write_catalogue(con, audit))

@@ -4,20 +4,29 @@
 Every statement is DuckDB SQL, translated by pipelines/spark/translate.py. The audit's schemas
 (`timeline.x`, `rules.y`) become session views named `timeline__x`: each table is computed once
 and kept (a local checkpoint), in the order its statement gave it, as DuckDB keeps insertion order.
+
+The DuckDB database stays the audit's record (the reports read it, and one writer writes every
+output file): a table a statement reads that this run has not made on Spark is brought from DuckDB,
+and the tables and views a stage made are written back to DuckDB when it ends (`publish`).
 """
 from __future__ import annotations
 
+import duckdb
 import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
 from pipelines.spark.rewrites import TranslationError, rewrite
-from pipelines.spark.translate import bind_literals, expand_macros
+from pipelines.spark.transfer import pull_table, push_table
+from pipelines.spark.translate import bind_literals, expand_macros, literal
 
 # Spark type (simpleString) -> the DuckDB name the unit contract compares with
 _DUCKDB_TYPES = {"string": "VARCHAR", "date": "DATE", "boolean": "BOOLEAN", "int": "INTEGER", "bigint": "BIGINT",
                  "double": "DOUBLE", "timestamp": "TIMESTAMP", "array<string>": "VARCHAR[]", "float": "FLOAT",
                  "smallint": "SMALLINT", "tinyint": "TINYINT", "void": '"NULL"'}
+
+# session view -> the run that made it on Spark (views of other runs are stale: read again from DuckDB)
+_MADE_BY_RUN: dict[str, str] = {}
 
 
 def view_name(table: exp.Table) -> str:
@@ -29,7 +38,6 @@ def duckdb_type(spark_type: str) -> str:
 
 
 def _positional(sql: str, values: list) -> str:
-    from pipelines.spark.translate import literal
     pieces = sql.split("?")
     if len(pieces) - 1 != len(values):
         raise TranslationError(f"{len(values)} values for {len(pieces) - 1} placeholders")
@@ -52,81 +60,106 @@ class SparkCursor:
         rows = self._all()
         return rows[0] if rows else None
 
-    def arrow(self) -> pa.Table:
-        return self.frame.toArrow()
-
-    def df(self):
-        return self.arrow().to_pandas()
-
 
 class SparkConnection:
-    def __init__(self, session):
-        self.spark = session
+    def __init__(self, session, database: duckdb.DuckDBPyConnection, run_id: str):
+        self.spark, self.database, self.run_id = session, database, run_id
+        self.changed: dict[str, str | None] = {}  # schema table -> None (a table) or its DuckDB view text
 
     # --- what the stages call -------------------------------------------------------------------
     def execute(self, sql: str, params=None) -> SparkCursor:
         if isinstance(params, (list, tuple)):
             sql, params = _positional(sql, list(params)), None
-        text = bind_literals(sql, params or {})
         cursor = SparkCursor()
-        for tree in sqlglot.parse(text, read="duckdb"):
+        for tree in sqlglot.parse(bind_literals(sql, params or {}), read="duckdb"):
             if tree is not None:
                 cursor = self._run(tree)
         return cursor
 
     def register(self, name: str, frame) -> None:
+        from pyspark.sql.pandas.types import from_arrow_schema
         table = pa.Table.from_pandas(frame, preserve_index=False)
         self._keep(name, self.spark.createDataFrame(table) if table.num_rows else
-                   self.spark.createDataFrame([], _arrow_schema_ddl(table.schema)))
+                   self.spark.createDataFrame([], from_arrow_schema(table.schema)))
 
     def unregister(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)
 
     def table_exists(self, table: str) -> bool:
-        return self.spark.catalog.tableExists(table.replace(".", "__"))
+        return self._bring(exp.to_table(table))
 
-    def close(self) -> None:  # the session outlives the connection
-        pass
+    def publish(self) -> None:
+        """The schema tables and views this stage made, written to DuckDB (tables first)."""
+        for name, view_text in sorted(self.changed.items(), key=lambda item: item[1] is not None):
+            schema = name.split(".")[0]
+            self.database.execute(f"create schema if not exists {schema}")
+            if view_text is None:
+                pull_table(self.spark.table(name.replace(".", "__")), self.database, name)
+            else:
+                self.database.execute(view_text)
+        self.changed.clear()
 
     # --- statements ------------------------------------------------------------------------------
     def sql(self, tree: exp.Expression):
         """A query tree (DuckDB) as a Spark DataFrame."""
-        tree = rewrite(expand_macros(tree), self.columns_of, "statement").transform(_unqualified)
+        for table in tree.find_all(exp.Table):
+            if table.db:
+                self._bring(table)
+        tree = rewrite(expand_macros(tree), self._columns_of, "statement").transform(_unqualified)
         return self.spark.sql(tree.sql(dialect="spark"))
 
-    def columns_of(self, table: exp.Table) -> list[str]:
+    def _bring(self, table: exp.Table) -> bool:
+        """Whether `schema.table` is on Spark for this run, bringing it from DuckDB if it is there."""
+        name = view_name(table)
+        if _MADE_BY_RUN.get(name) == self.run_id and self.spark.catalog.tableExists(name):
+            return True
+        found = self.database.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+                                      [table.db, table.name]).fetchall()[0][0]
+        if not found:
+            return False
+        self._keep(name, push_table(self.database, self.spark, f"{table.db}.{table.name}"))
+        return True
+
+    def _columns_of(self, table: exp.Table) -> list[str]:
         return self.spark.table(view_name(table)).columns
 
     def _keep(self, name: str, frame) -> None:
         frame.localCheckpoint().createOrReplaceTempView(name)
+        _MADE_BY_RUN[name] = self.run_id
+
+    def _changed(self, table: exp.Table, view_text: str | None = None) -> None:
+        if table.db:
+            self.changed[f"{table.db}.{table.name}"] = view_text
 
     def _run(self, tree: exp.Expression) -> SparkCursor:
         if isinstance(tree, exp.Create):
             return self._create(tree)
         if isinstance(tree, exp.Insert):
-            target = view_name(tree.this if isinstance(tree.this, exp.Table) else tree.this.this)
-            existing = self.spark.table(target)
+            target = tree.this if isinstance(tree.this, exp.Table) else tree.this.this
+            existing = self.spark.table(view_name(target)) if self._bring(target) else None
             added = self.sql(tree.expression)
-            self._keep(target, existing.union(added.toDF(*existing.columns)))
-            return SparkCursor(rows=[])
-        if isinstance(tree, exp.Delete):
-            target = view_name(tree.this)
+            self._keep(view_name(target), existing.union(added.toDF(*existing.columns)))
+            self._changed(target)
+        elif isinstance(tree, exp.Delete):
+            self._bring(tree.this)
             where = tree.args["where"].this
             kept = exp.select("*").from_(tree.this.copy()).where(
                 exp.not_(exp.Coalesce(this=where, expressions=[exp.false()])))
-            self._keep(target, self.sql(kept))
-            return SparkCursor(rows=[])
-        if isinstance(tree, exp.Drop):
+            self._keep(view_name(tree.this), self.sql(kept))
+            self._changed(tree.this)
+        elif isinstance(tree, exp.Drop):
             for table in tree.args.get("tables") or [tree.this]:
                 self.spark.catalog.dropTempView(view_name(table))
-            return SparkCursor(rows=[])
-        if isinstance(tree, exp.Describe):
+        elif isinstance(tree, exp.Describe):
+            self._bring(tree.this)
             frame = self.spark.table(view_name(tree.this))
             return SparkCursor(rows=[(f.name, duckdb_type(f.dataType.simpleString()), "YES", None, None, None)
                                      for f in frame.schema.fields])
-        if isinstance(tree, exp.Command):
+        elif isinstance(tree, exp.Command):
             raise TranslationError(f"not carried to Spark: {tree.sql()[:80]}")
-        return SparkCursor(self.sql(tree))
+        else:
+            return SparkCursor(self.sql(tree))
+        return SparkCursor(rows=[])
 
     def _create(self, tree: exp.Create) -> SparkCursor:
         kind = tree.args.get("kind", "").upper()
@@ -134,24 +167,22 @@ class SparkConnection:
             return SparkCursor(rows=[])  # schemas are name prefixes of session views
         target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
         name = view_name(target)
-        if tree.args.get("exists") and self.spark.catalog.tableExists(name):
+        if tree.args.get("exists") and self._bring(target):
             return SparkCursor(rows=[])
         if kind == "VIEW":  # a view stays lazy, as in DuckDB: it reads the tables as they are when used
             self.sql(tree.expression).createOrReplaceTempView(name)
-        elif tree.expression is not None:
+            _MADE_BY_RUN[name] = self.run_id
+            self._changed(target, tree.sql(dialect="duckdb"))
+            return SparkCursor(rows=[])
+        if tree.expression is not None:
             self._keep(name, self.sql(tree.expression))
         elif isinstance(tree.this, exp.Schema):  # create table t (column type, ...)
             columns = ", ".join(c.sql(dialect="spark") for c in tree.this.expressions)
-            self.spark.createDataFrame([], columns).createOrReplaceTempView(name)
+            self._keep(name, self.spark.createDataFrame([], columns))
         else:
             raise TranslationError(f"cannot create {tree.sql()[:80]}")
+        self._changed(target)
         return SparkCursor(rows=[])
-
-
-def _arrow_schema_ddl(schema: pa.Schema) -> str:
-    spark = {pa.string(): "string", pa.large_string(): "string", pa.int64(): "bigint", pa.int32(): "int",
-             pa.float64(): "double", pa.bool_(): "boolean", pa.date32(): "date"}
-    return ", ".join(f"`{f.name}` {spark.get(f.type, 'string')}" for f in schema)
 
 
 def _unqualified(node: exp.Expression) -> exp.Expression:

@@ -44,4 +44,4 @@ def pull_table(frame, con: duckdb.DuckDBPyConnection, table: str) -> int:
         con.execute(f"create or replace table {table} as select * from spark_rows")
     finally:
         con.unregister("spark_rows")
-    return con.execute(f"select count(*) from {table}").fetchone()[0]
+    return con.execute(f"select count(*) from {table}").fetchall()[0][0]

@@ -9,6 +9,7 @@ import dagster as dg
 import pandas as pd
 
 from audit_rules.drug_value_set import class_attributes_rows, load_drug_value_set
+from pipelines.engines import stage_connection
 from pipelines.resources import AuditDatabase, AuditSettings
 from pipelines.sql_runner import create_table, upstream_assets
 from sql import SQL_DIR
@@ -127,7 +128,7 @@ def _spec(name: str) -> dg.AssetSpec:
 @dg.multi_asset(name="timeline", specs=[_spec(n) for n in MODEL_ORDER], can_subset=True)
 def timeline_models(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase):
     selected = {key.to_user_string() for key in context.selected_asset_keys}
-    with duckdb.connect() as con:
+    with stage_connection(audit, duckdb, context.run_id) as con:
         con.execute("create schema if not exists timeline")
         for name in MODEL_ORDER:
             if name not in selected:

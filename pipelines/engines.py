@@ -1,0 +1,27 @@
+"""The engine a SQL stage (timeline, rules, measures) runs on: DuckDB, or Spark (`--engine spark`).
+
+On Spark the stage's statements run on a Spark session through pipelines/spark/connection.py; the
+DuckDB database stays the audit's record: the tables a stage reads come from it when Spark does not
+hold them for this run, and the tables it makes are written back to it when the stage ends, so that
+reports, exports and every later step read one database whichever engine computed it.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+ENGINES = ("duckdb", "spark")
+
+
+@contextmanager
+def stage_connection(audit, database, run_id: str) -> Iterator:
+    """A connection to run a stage's SQL on: DuckDB's, or a Spark connection backed by it."""
+    with database.connect() as con:
+        if audit.engine == "duckdb":
+            yield con
+            return
+        from pipelines.spark.connection import SparkConnection
+        from pipelines.spark.session import spark_session
+        spark = SparkConnection(spark_session(audit.spark_remote), con, run_id)
+        yield spark
+        spark.publish()
