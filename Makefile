@@ -8,7 +8,7 @@ INPUT  ?= sample_data/extract
 # so that its fixtures are built once; the files that read the audited sample share one worker.
 TEST_WORKERS ?= 2
 
-.PHONY: audit test test-slow dev install install-test sample-data docs clean
+.PHONY: audit test test-slow dev install install-test install-spark sample-data docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,14 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
 	touch $@
 
+# The Spark engine's extra (pyspark, sqlglot; Java 17 comes from the system: .ci/run installs it).
+$(VENV)/.installed-spark: $(VENV)/.installed-test
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test,spark]"
+	touch $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+install-spark: $(VENV)/.installed-spark
 
 audit: install
 	$(BIN)/abc-audit run --input $(INPUT) --output $(OUT)
@@ -32,8 +38,9 @@ audit: install
 test: install-test
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup -m "not slow" $(PYTEST_ARGS)
 
-# The dashboard in a real headless Chromium (needs Debian's chromium; .ci/run installs it).
-test-slow: install-test
+# The dashboard in a real headless Chromium (needs Debian's chromium), and the Spark engine against
+# DuckDB on a local Spark (needs Java 17); .ci/run installs both.
+test-slow: install-spark
 	$(BIN)/python -m pytest -q -m slow $(PYTEST_ARGS)
 
 dev: install

@@ -13,6 +13,16 @@ from contextlib import contextmanager
 ENGINES = ("duckdb", "spark")
 
 
+def engine_description(engine: str, spark_remote: str | None) -> dict:
+    """The engine of a run, for its manifest."""
+    if engine == "duckdb":
+        import duckdb
+        return {"name": "duckdb", "version": duckdb.__version__}
+    import pyspark
+    return {"name": "spark", "version": pyspark.__version__, "session": spark_remote or "local or active session",
+            "stages": ["timeline", "rules", "measures"]}
+
+
 @contextmanager
 def stage_connection(audit, database, run_id: str) -> Iterator:
     """A connection to run a stage's SQL on: DuckDB's, or a Spark connection backed by it."""

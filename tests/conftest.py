@@ -64,15 +64,16 @@ RULE_ASSETS = [a for a in ALL_ASSETS if STAGE_OF_ASSET[a.node_def.name] in ("ing
 
 
 def run_audit(extract_dir: Path, tmp_path: Path, config_file: Path | None = None, *,
-              reports: bool = False, upto: str | None = None) -> AuditRun:
+              reports: bool = False, upto: str | None = None, engine: str = "duckdb") -> AuditRun:
     """The real asset graph on a real DuckDB file; with reports=True also the published output;
-    with upto="rules" only as far as the case outcomes."""
+    with upto="rules" only as far as the case outcomes; engine="spark": its SQL stages on Spark."""
     output = tmp_path / "out"
     if config_file is None:
         tmp_path.mkdir(parents=True, exist_ok=True)
         config_file = tmp_path / "complete_follow_up.yaml"
         config_file.write_text(COMPLETE_FOLLOW_UP, encoding="utf-8")
-    resources = default_resources(str(extract_dir), str(output), str(config_file) if config_file else None)
+    resources = default_resources(str(extract_dir), str(output), str(config_file) if config_file else None,
+                                  engine=engine)
     assets = ALL_ASSETS if reports else RULE_ASSETS if upto == "rules" else AUDIT_ASSETS
     result = dg.materialize(assets, resources=resources, raise_on_error=False,
                             instance=dg.DagsterInstance.ephemeral())

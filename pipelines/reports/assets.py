@@ -18,6 +18,7 @@ from pipelines.reports.provider_exports import (export_case_count, export_case_r
                                                write_provider_exports)
 from pipelines.reports.workbooks import timed_workbooks
 from pipelines.ingest.national.coverage import national_coverage
+from pipelines.engines import engine_description
 from pipelines.resources import AuditDatabase, AuditSettings
 
 def _audit_tables(con, audit: AuditSettings, folder) -> dict:
@@ -126,6 +127,7 @@ def published_audit(context: dg.AssetExecutionContext, audit: AuditSettings, duc
         manifest = build_manifest(con, audit.config, audit.rules, audit.input_path,
                                   _stage_timings(context), started_at)
     manifest["quarters_kept_from_previous_output"] = kept_quarters
+    manifest["engine"] = engine_description(audit.engine, audit.spark_remote)
     write_manifest(manifest, folder)
     try:
         publish(folder, audit.output_path, audit.work_path)

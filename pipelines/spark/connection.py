@@ -102,11 +102,15 @@ class SparkConnection:
     # --- statements ------------------------------------------------------------------------------
     def sql(self, tree: exp.Expression):
         """A query tree (DuckDB) as a Spark DataFrame."""
+        return self.spark.sql(self.translate(tree))
+
+    def translate(self, tree: exp.Expression) -> str:
+        """A query tree (DuckDB) as Spark SQL, the tables it reads brought to Spark."""
         for table in tree.find_all(exp.Table):
             if table.db:
                 self._bring(table)
         tree = rewrite(expand_macros(tree), self._columns_of, "statement").transform(_unqualified)
-        return self.spark.sql(tree.sql(dialect="spark"))
+        return tree.sql(dialect="spark")
 
     def _bring(self, table: exp.Table) -> bool:
         """Whether `schema.table` is on Spark for this run, bringing it from DuckDB if it is there."""

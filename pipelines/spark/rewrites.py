@@ -54,7 +54,8 @@ def _regexp_full_match(text: exp.Expression, pattern: exp.Expression) -> exp.Exp
 
 def _list_slice(items: exp.Expression, start: exp.Expression, end: exp.Expression) -> exp.Expression:
     """DuckDB list_slice(x, begin, end) is 1-based and inclusive; Spark slice takes a length."""
-    length = exp.Add(this=exp.Sub(this=end, expression=start.copy()), expression=exp.Literal.number(1))
+    length = exp.Add(this=exp.Sub(this=exp.Paren(this=end), expression=exp.Paren(this=start.copy())),
+                     expression=exp.Literal.number(1))
     return _fn("SLICE", items, start, length)
 
 
@@ -72,11 +73,12 @@ FUNCTIONS = {
     "list_bool_or": lambda items: _fn("EXISTS", items, _lambda("__x", "__x")),
     "list_sum": lambda items: _fn("AGGREGATE", items, exp.Literal.number(0), _lambda("__acc + __x", "__acc", "__x")),
     "try_strptime": _try_strptime,
-    "regexp_full_match": _regexp_full_match,
 }
 
 
 def _rewrite_function(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.RegexpFullMatch):  # sqlglot knows it, but writes it as Spark has no such function
+        return _regexp_full_match(node.this, node.expression)
     if isinstance(node, exp.Anonymous) and node.name.lower() in FUNCTIONS:
         try:
             return FUNCTIONS[node.name.lower()](*node.expressions)
