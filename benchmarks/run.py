@@ -3,6 +3,7 @@
     python benchmarks/run.py --sizes 10000,100000,1000000 [--format parquet|csv] [--work DIR]
     python benchmarks/run.py --extract DIR          # an extract you already have (e.g. 8 patients)
     python benchmarks/run.py --sizes 100000 --pandas-reference   # also time five rules in pandas vs SQL
+    python benchmarks/run.py --sizes 1000000 --engine spark       # timeline, rules, measures on local Spark
 
 For every size: generation time (not part of the audit), the import cost of the pipeline on its
 own line, `abc-audit run` wall time from the shell with its peak RSS, seconds per stage (from the
@@ -62,16 +63,18 @@ def import_seconds() -> float:
     return time.perf_counter() - started
 
 
-def measure(extract: Path, out: Path, patients: int | None) -> dict:
+def measure(extract: Path, out: Path, patients: int | None, engine: str = "duckdb") -> dict:
     logs = out.with_name(out.name + "-logs")
     elapsed, peak_mb, status = _timed_child(
-        [sys.executable, "-m", "pipelines.cli", "run", "--input", str(extract), "--output", str(out)], logs)
+        [sys.executable, "-m", "pipelines.cli", "run", "--input", str(extract), "--output", str(out),
+         "--engine", engine], logs)
     if status:
         sys.exit(f"audit failed ({status}); see {logs}")
     manifest = json.loads((out / "run_manifest.json").read_text(encoding="utf-8"))
     outputs = {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.is_file()}
     return {
-        "patients": patients, "extract": str(extract), "date": dt.date.today().isoformat(),
+        "patients": patients, "extract": str(extract), "date": dt.date.today().isoformat(), "engine": engine,
+        # the Python process's peak; a local Spark's JVM is a process of its own, not counted
         "imports_s": round(import_seconds(), 2), "floor_s": round(floor_seconds(extract), 3),
         "audit_wall_s": round(elapsed, 2), "peak_rss_mb": round(peak_mb),
         "stages_s": manifest["timings_seconds"], "output_bytes": outputs, "workbooks": manifest.get("workbooks"),
@@ -94,7 +97,7 @@ def _generate(work: Path, patients: int, file_format: str) -> Path:
 def print_table(results: list[dict]) -> None:
     """One line per size; the reports stage without the Excel workbooks, whose time is its own column
     (the targets leave them out: xlsxwriter writes ~6,000 rows a second)."""
-    header = ["patients", "imports", "floor", *STAGES, "workbooks", "audit wall", "wall - wb", "peak RSS MB",
+    header = ["patients", "engine", "imports", "floor", *STAGES, "workbooks", "audit wall", "wall - wb", "peak RSS MB",
               "rules/floor"]
     print(" | ".join(f"{h:>11}" for h in header))
     for r in results:
@@ -102,7 +105,7 @@ def print_table(results: list[dict]) -> None:
         stages = [r["stages_s"].get(s, 0.0) - (workbook_s if s == "reports" else 0.0) for s in STAGES]
         ratio = stages[STAGES.index("rules")] / r["floor_s"] if r["floor_s"] else float("nan")
         written = (r.get("workbooks") or {}).get("written")
-        cells = [f"{r['patients'] or '-'}", f"{r['imports_s']:.2f}", f"{r['floor_s']:.3f}",
+        cells = [f"{r['patients'] or '-'}", r.get("engine", "duckdb"), f"{r['imports_s']:.2f}", f"{r['floor_s']:.3f}",
                  *(f"{s:.2f}" for s in stages), f"{workbook_s:.1f}" if written else "left out",
                  f"{r['audit_wall_s']:.1f}", f"{r['audit_wall_s'] - workbook_s:.1f}", f"{r['peak_rss_mb']:,}",
                  f"{ratio:.1f}x"]
@@ -117,6 +120,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="folder for extracts and outputs (kept)")
     parser.add_argument("--pandas-reference", action="store_true",
                         help="time the vectorised pandas reference of five rules beside their SQL (pandas_reference.py)")
+    parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                        help="where the timeline, rules and measures run (spark: a local Spark; docs/spark.md)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="abc-audit-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -126,14 +131,15 @@ def main() -> None:
         [(None, int(size)) for size in args.sizes.split(",")]
     for extract, patients in runs:
         extract = extract or _generate(work, patients, args.format)
-        result = measure(extract, work / f"out-{patients or extract.name}", patients)
+        result = measure(extract, work / f"out-{args.engine}-{patients or extract.name}", patients, args.engine)
         if args.pandas_reference:
             sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: benchmarks/ is not on the path
             from benchmarks.pandas_reference import time_reference
             from pipelines.resources import work_dir_for
 
-            result["pandas_reference"] = time_reference(work_dir_for(work / f"out-{patients or extract.name}") / "audit.duckdb")
-        name = f"{result['date']}-{patients or extract.name}.json"
+            result["pandas_reference"] = time_reference(
+                work_dir_for(work / f"out-{args.engine}-{patients or extract.name}") / "audit.duckdb")
+        name = f"{result['date']}-{patients or extract.name}{'-spark' if args.engine == 'spark' else ''}.json"
         (RESULTS / name).write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         results.append(result)
     print_table(results)

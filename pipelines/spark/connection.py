@@ -109,7 +109,7 @@ class SparkConnection:
         for table in tree.find_all(exp.Table):
             if table.db:
                 self._bring(table)
-        tree = rewrite(expand_macros(tree), self._columns_of, "statement").transform(_unqualified)
+        tree = rewrite(expand_macros(tree.copy()), self._columns_of, "statement").transform(_unqualified, copy=False)
         return tree.sql(dialect="spark")
 
     def _bring(self, table: exp.Table) -> bool:

@@ -228,13 +228,13 @@ def rewrite(tree: exp.Expression, columns_of, where: str) -> exp.Expression:
             if any(item.find(exp.Columns) for item in select.expressions):
                 _expand_columns_items(select, columns_of)
         root = tree
-        tree = tree.transform(lambda node: _rewrite_unpivot(node, root))
-        tree = tree.transform(_reject_struct_text)
-        tree = tree.transform(_rewrite_bracket)
-        tree = tree.transform(_rewrite_row_reference)
-        tree = tree.transform(_rewrite_list_aggregate)
-        tree = tree.transform(_rewrite_list_distinct)
-        tree = tree.transform(_rewrite_overlap)
-        return tree.transform(_rewrite_function)
+        tree = tree.transform(lambda node: _rewrite_unpivot(node, root), copy=False)
+        tree = tree.transform(_reject_struct_text, copy=False)
+        tree = tree.transform(_rewrite_bracket, copy=False)
+        tree = tree.transform(_rewrite_row_reference, copy=False)
+        tree = tree.transform(_rewrite_list_aggregate, copy=False)
+        tree = tree.transform(_rewrite_list_distinct, copy=False)
+        tree = tree.transform(_rewrite_overlap, copy=False)
+        return tree.transform(_rewrite_function, copy=False)
     except TranslationError as error:
         raise TranslationError(f"{where}: {error}") from None

@@ -1,8 +1,9 @@
 """Tables between the DuckDB database and a Spark session, as Arrow.
 
-DuckDB -> Spark: a table's Arrow batches become a DataFrame. Spark -> DuckDB: rows stream back a
-partition at a time (`toLocalIterator`), gathered into Arrow batches of BATCH_ROWS that DuckDB reads
-as they come: a table is never collected whole in the driver's memory.
+DuckDB -> Spark: a table's Arrow batches become a DataFrame. Spark -> DuckDB: a table (a local
+checkpoint, so scanning it again is cheap and gives the same rows) is read in Arrow batches of at
+most BATCH_ROWS, partition by partition in order, that DuckDB takes as they come: it is never
+collected whole in the driver's memory, and its row order is kept.
 """
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from collections.abc import Iterator
 import duckdb
 import pyarrow as pa
 
-BATCH_ROWS = 50_000
+BATCH_ROWS = 250_000
+_PARTITION_SHIFT = 33  # monotonically_increasing_id: the partition index in the upper bits
 
 
 def push_table(con: duckdb.DuckDBPyConnection, spark, table: str):
@@ -24,22 +26,23 @@ def push_table(con: duckdb.DuckDBPyConnection, spark, table: str):
 
 
 def _batches(frame, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
-    rows: list[dict] = []
-    for row in frame.toLocalIterator():
-        rows.append(row.asDict(recursive=True))
-        if len(rows) == BATCH_ROWS:
-            yield pa.RecordBatch.from_pylist(rows, schema=schema)
-            rows = []
-    if rows:
-        yield pa.RecordBatch.from_pylist(rows, schema=schema)
+    from pyspark.sql import functions as F
+    numbered = frame.withColumn("__row", F.monotonically_increasing_id())
+    counts = sorted(tuple(r) for r in numbered.groupBy((F.col("__row") / 2 ** _PARTITION_SHIFT).cast("long")
+                                                       .alias("p")).count().collect())
+    for partition, rows in counts:
+        first = partition << _PARTITION_SHIFT
+        for start in range(0, rows, BATCH_ROWS):
+            chunk = numbered.where(F.col("__row").between(first + start, first + start + BATCH_ROWS - 1))
+            for batch in chunk.drop("__row").toArrow().cast(schema).to_batches():
+                yield batch
 
 
 def pull_table(frame, con: duckdb.DuckDBPyConnection, table: str) -> int:
-    """A Spark DataFrame into the DuckDB table `table` (replaced), in the DataFrame's row order."""
+    """A Spark DataFrame (a checkpoint) into the DuckDB table `table` (replaced), in its row order."""
     from pyspark.sql.pandas.types import to_arrow_schema
     schema = to_arrow_schema(frame.schema)
-    reader = pa.RecordBatchReader.from_batches(schema, _batches(frame, schema))
-    con.register("spark_rows", reader)
+    con.register("spark_rows", pa.RecordBatchReader.from_batches(schema, _batches(frame, schema)))
     try:
         con.execute(f"create or replace table {table} as select * from spark_rows")
     finally:

@@ -107,7 +107,7 @@ def expand_macros(tree: exp.Expression) -> exp.Expression:
                 return known[node.name.lower()].expand(node)
             return node
 
-        tree = tree.transform(expand)
+        tree = tree.transform(expand, copy=False)
     raise TranslationError("macros nest more than 20 deep")
 
 
