@@ -49,6 +49,8 @@ def spark_session(remote: str | None = None, master: str | None = None):
         builder = SparkSession.builder.master(master or os.environ.get("ABC_AUDIT_SPARK_MASTER", "local[*]"))
         for key, value in LOCAL_SETTINGS.items():
             builder = builder.config(key, value)
+        if os.environ.get("ABC_AUDIT_SPARK_DRIVER_MEMORY"):  # a local Spark's whole heap (default 4g)
+            builder = builder.config("spark.driver.memory", os.environ["ABC_AUDIT_SPARK_DRIVER_MEMORY"])
     for key, value in SESSION_SETTINGS.items():
         builder = builder.config(key, value)
     session = builder.appName("abc-audit").getOrCreate()

@@ -19,7 +19,7 @@ create or replace temp macro disclosed_count(n, suppress_min, suppress_max, roun
 create or replace temp macro disclosed_share(x, n, suppress_min, suppress_max, round_to) as
     case
         when is_small_count(x, suppress_min, suppress_max) or is_small_count(n, suppress_min, suppress_max) then null
-        when rounded_count(n, round_to) > 0 then round(rounded_count(x, round_to) / rounded_count(n, round_to), 4)
+        when rounded_count(n, round_to) > 0 then rounded_share(rounded_count(x, round_to), rounded_count(n, round_to))
     end;
 
 -- Its 95% Wilson interval, also from the rounded counts, so that it holds the share shown.

@@ -36,7 +36,7 @@ final as (
         c.period,
         c.numerator,
         c.units as denominator,
-        round(c.numerator / c.units, 4) as share,
+        rounded_share(c.numerator, c.units) as share,
         round(wilson_interval(c.numerator::double, c.units::double)[1], 4) as ci_low,
         round(wilson_interval(c.numerator::double, c.units::double)[2], 4) as ci_high,
         is_small_count(c.numerator, $suppress_min, $suppress_max)

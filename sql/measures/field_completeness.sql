@@ -79,7 +79,7 @@ final as (
         provider_code,
         count(*) as rows,
         count(*) filter (where recorded) as recorded,
-        round(count(*) filter (where recorded) / count(*), 4) as share_recorded
+        rounded_share(count(*) filter (where recorded), count(*)) as share_recorded
     from by_provider
     group by all
 )

@@ -60,7 +60,7 @@ final as (
         c.denominator,
         c.excluded,
         c.insufficient_data,
-        round(c.numerator / nullif(c.denominator, 0), 4) as adherence,
+        rounded_share(c.numerator, c.denominator) as adherence,
         round(wilson_interval(c.numerator::double, c.denominator::double)[1], 4) as ci_low,
         round(wilson_interval(c.numerator::double, c.denominator::double)[2], 4) as ci_high,
         k.target,

@@ -112,6 +112,16 @@ def test_the_portable_forms_give_duckdb_its_old_answers():
     assert con.execute("select is_nhs_number('9434765919'), is_nhs_number('9434765918')").fetchall() == [(True, False)]
 
 
+def test_shares_are_rounded_half_up_from_the_counts_not_from_a_double():
+    """71/160 = 0.44375: as a double a shade below the half, which DuckDB rounded down and Spark up;
+    rounded_share rounds the exact ratio, so both engines (and a clinician's calculator) say 0.4438."""
+    con = duckdb.connect()
+    load_macros(con)
+    assert con.execute("select rounded_share(71, 160), rounded_share(1, 3), rounded_share(2, 3), "
+                       "rounded_share(0, 5), rounded_share(3, 0)").fetchall() == [(0.4438, 0.3333, 0.6667, 0.0, None)]
+    assert "DIV" in spark("select rounded_share(x, n) from t")
+
+
 def _parameters_of(relative: str) -> dict:
     """Each SQL file's parameters as the pipeline binds them (their types are what matter here)."""
     config = load_config(None)
