@@ -24,9 +24,12 @@ from tests.spark.test_translate import SPARK_FUNCTIONS_WE_EMIT, _parameters_of
 
 pytestmark = pytest.mark.slow
 SPARK_READY = shutil.which("java") is not None and importlib.util.find_spec("pyspark") is not None
-if not SPARK_READY and not os.environ.get("ABC_AUDIT_REQUIRE_SPARK"):
-    pytest.skip("the Spark engine's tests need Java 17 and the spark extra (make test-slow installs the extra)",
-                allow_module_level=True)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _needs_spark():
+    if not SPARK_READY and not os.environ.get("ABC_AUDIT_REQUIRE_SPARK"):
+        pytest.skip("the Spark engine's tests need Java 17 and the spark extra (make test-slow installs the extra)")
 
 
 @pytest.fixture(scope="module")
