@@ -15,24 +15,10 @@ import time
 from pathlib import Path
 
 from pipelines import run_lock
+from pipelines.progress import StepProgress
 from pipelines.validate import VALIDATION_REFUSAL
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
-
-
-class _StepProgress(logging.Handler):
-    """Prints one line as each step of the Dagster run starts."""
-
-    def __init__(self, stage_of: dict[str, str]):
-        super().__init__()
-        self.stage_of = stage_of
-        self.started = time.monotonic()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        event = getattr(record, "dagster_meta", {}).get("dagster_event")
-        if event is not None and event.event_type_value == "STEP_START":
-            step = event.step_key
-            print(f"  {time.monotonic() - self.started:6.1f}s  {self.stage_of.get(step, ''):9} {step}", flush=True)
 
 
 def _failure_reason(result) -> tuple[int, str]:
@@ -158,7 +144,7 @@ def _execute(job_name: str, resources: dict):
         progress_logger = logging.getLogger("abc_audit.progress")
         progress_logger.setLevel(logging.DEBUG)
         progress_logger.propagate = False
-        progress_logger.handlers = [_StepProgress(audit_definitions.STAGE_OF_ASSET)]
+        progress_logger.handlers = [StepProgress(audit_definitions.STAGE_OF_ASSET)]
         defs = dg.Definitions(assets=audit_definitions.ALL_ASSETS,
                               jobs=[audit_definitions.audit_job, audit_definitions.validate_job],
                               resources=resources, loggers={"progress": dg.LoggerDefinition(lambda _: progress_logger)})
@@ -337,6 +323,10 @@ def export_workbooks(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+INPUT_FORMAT_HELP = ("canonical: the data contract's tables (default); national: registry, SACT and RTDS tables "
+                     "in the Simulacrum layout (README, 'National datasets')")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="abc-audit", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -348,15 +338,11 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--reviews", nargs="+", metavar="PATH",
                             help="returned case reviews: providers' non_adherent_cases.csv or .xlsx with the review "
                                  "columns filled in (default: the configuration's reviews.files)")
-    run_parser.add_argument("--input-format", choices=["canonical", "national"],
-                        help="canonical: the data contract's tables (default); national: registry, SACT and "
-                             "RTDS tables in the Simulacrum layout (README, 'National datasets')")
-    run_parser.add_argument("--engine", choices=["duckdb", "spark"],
-                            help="where the timeline, rules and measures run: duckdb (default) or spark (needs the "
-                                 "`spark` extra and Java 17; README, 'Running on Spark')")
-    run_parser.add_argument("--spark-remote", metavar="sc://HOST:PORT",
-                            help="with --engine spark: a Spark Connect server (default: a local Spark, or the "
-                                 "active session when run inside Databricks)")
+    run_parser.add_argument("--input-format", choices=["canonical", "national"], help=INPUT_FORMAT_HELP)
+    run_parser.add_argument("--engine", choices=["duckdb", "spark"], help="where the timeline, rules and measures "
+                            "run: duckdb (default) or spark (the `spark` extra and Java 17; docs/spark.md)")
+    run_parser.add_argument("--spark-remote", metavar="sc://HOST:PORT", help="with --engine spark: a Spark Connect "
+                            "server (default: a local Spark, or the active session inside Databricks)")
     run_parser.set_defaults(handler=run)
     validate_parser = commands.add_parser(
         "validate", help="check an extract against the data contract only, and write the data-quality report")
@@ -364,9 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate_parser.add_argument("--report", default="validation_report",
                                  help="folder for data_quality/ (default: validation_report)")
     validate_parser.add_argument("--config", help="configuration YAML (default: the bundled defaults)")
-    validate_parser.add_argument("--input-format", choices=["canonical", "national"],
-                        help="canonical: the data contract's tables (default); national: registry, SACT and "
-                             "RTDS tables in the Simulacrum layout (README, 'National datasets')")
+    validate_parser.add_argument("--input-format", choices=["canonical", "national"], help=INPUT_FORMAT_HELP)
     validate_parser.set_defaults(handler=validate)
     diff_parser = commands.add_parser(
         "diff", help="compare two audit outputs: change in adherence per rule and the cases whose outcome changed")
