@@ -169,9 +169,8 @@ def _rewrite_overlap(node: exp.Expression) -> exp.Expression:
 
 def _rewrite_list_distinct(node: exp.Expression) -> exp.Expression:
     """DuckDB list_distinct drops NULLs; Spark array_distinct keeps one."""
-    if isinstance(node, exp.ArrayDistinct) and not node.args.get("_portable"):
-        kept = _fn("FILTER", node.this, _lambda("__x IS NOT NULL", "__x"))
-        return exp.ArrayDistinct(this=kept, _portable=True)
+    if isinstance(node, exp.ArrayDistinct) and not (isinstance(node.this, exp.Anonymous) and node.this.name == "FILTER"):
+        return exp.ArrayDistinct(this=_fn("FILTER", node.this, _lambda("__x IS NOT NULL", "__x")))
     return node
 
 
