@@ -1,6 +1,7 @@
 """Resources injected into every asset: where the audit reads and writes, and the DuckDB database."""
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,6 +54,9 @@ class AuditSettings(dg.ConfigurableResource):
             raise ConfigError(f"input format must be one of {', '.join(INPUT_FORMATS)}, got {self.input_format!r}")
         if self.engine not in ENGINES:
             raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
+        if self.engine == "spark" and importlib.util.find_spec("pyspark") is None:  # refused before the run starts
+            raise ConfigError("--engine spark needs the spark extra (pip install -c constraints.txt -e '.[spark]') "
+                              "and Java 17")
         config = load_config(self.config_file)
         if self.input_format == "national":
             config = config.with_values(national_timeline_settings(config))

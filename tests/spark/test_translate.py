@@ -151,3 +151,17 @@ def test_every_sql_file_translates_to_spark_with_known_functions_only(relative):
         tree = sqlglot.parse_one(statement, read="spark")
         unknown = {f.name.upper() for f in tree.find_all(exp.Anonymous)} - SPARK_FUNCTIONS_WE_EMIT
         assert unknown == set(), f"{relative}: functions neither sqlglot nor the translation layer carries: {unknown}"
+
+
+def test_an_unknown_engine_or_spark_without_pyspark_is_refused_before_the_run(monkeypatch, tmp_path):
+    import importlib.util
+
+    from pipelines.config import ConfigError
+    from pipelines.resources import AuditSettings
+
+    with pytest.raises(ConfigError, match="engine must be one of duckdb, spark"):
+        AuditSettings(input_dir=str(tmp_path), output_dir=str(tmp_path / "out"), engine="polars").config
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pyspark" else real_find_spec(name, *a))
+    with pytest.raises(ConfigError, match="needs the spark extra"):
+        AuditSettings(input_dir=str(tmp_path), output_dir=str(tmp_path / "out"), engine="spark").config
