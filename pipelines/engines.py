@@ -1,4 +1,4 @@
-"""The engine a SQL stage (timeline, rules, measures) runs on: DuckDB, or Spark (`--engine spark`).
+"""The engine a SQL stage (validation, timeline, rules, measures) runs on: DuckDB, or Spark (`--engine spark`).
 
 On Spark the stage's statements run on a Spark session through pipelines/spark/connection.py; the
 DuckDB database stays the audit's record: the tables a stage reads come from it when Spark does not
@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 ENGINES = ("duckdb", "spark")
+SPARK_STAGES = ("validate", "timeline", "rules", "measures")
 
 
 def engine_description(engine: str, spark_remote: str | None) -> dict:
@@ -20,7 +21,7 @@ def engine_description(engine: str, spark_remote: str | None) -> dict:
         return {"name": "duckdb", "version": duckdb.__version__}
     import pyspark
     return {"name": "spark", "version": pyspark.__version__, "session": spark_remote or "local or active session",
-            "stages": ["timeline", "rules", "measures"]}
+            "stages": list(SPARK_STAGES)}
 
 
 @contextmanager
@@ -35,3 +36,13 @@ def stage_connection(audit, database, run_id: str) -> Iterator:
         spark = SparkConnection(spark_session(audit.spark_remote), con, run_id)
         yield spark
         spark.publish()
+
+
+def on_spark(con) -> bool:
+    """Whether a stage connection runs its statements on Spark."""
+    return hasattr(con, "spark")
+
+
+def record_of(con):
+    """The DuckDB connection behind a stage connection: the run's record (bookkeeping is written there)."""
+    return con.database if on_spark(con) else con

@@ -20,6 +20,9 @@ def push_table(con: duckdb.DuckDBPyConnection, spark, table: str):
     """A DuckDB table as a Spark DataFrame (with its schema also when it holds no rows)."""
     from pyspark.sql.pandas.types import from_arrow_schema
     arrow = con.sql(f"select * from {table}").to_arrow_table()
+    # Spark has no unsigned integers (DuckDB's reject tables number lines as UBIGINT)
+    arrow = arrow.cast(pa.schema([f.with_type(pa.int64()) if pa.types.is_unsigned_integer(f.type) else f
+                                  for f in arrow.schema]))
     if arrow.num_rows == 0:
         return spark.createDataFrame([], from_arrow_schema(arrow.schema))
     return spark.createDataFrame(arrow.combine_chunks())

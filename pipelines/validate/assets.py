@@ -9,6 +9,7 @@ import dagster as dg
 
 from pipelines.bookkeeping import record_validation
 from pipelines.contract import Table, load_contract
+from pipelines.engines import record_of, stage_connection
 from pipelines.resources import AuditDatabase, AuditSettings
 from pipelines.validate import VALIDATION_REFUSAL
 from pipelines.validate.runner import validate_table
@@ -23,18 +24,24 @@ def _quarantine(con, table: Table, failed_rows) -> None:
     con.execute(f"create table if not exists validated.quarantine {QUARANTINE_COLUMNS}")
     con.execute("delete from validated.quarantine where table_name = $t", {"t": table.name})
     con.register("failed_rows", failed_rows)
-    con.execute("""insert into validated.quarantine
-        select $t, source_row, null, column_name, check_name, action, reason, value from failed_rows""",
-                {"t": table.name})
-    con.unregister("failed_rows")
-    # Lines the CSV parser could not split: known by line number only (their text may hold anything).
+    # With the lines the CSV parser could not split: known by line number only (their text may hold anything).
     con.execute(f"""insert into validated.quarantine
+        select $t, source_row, null, column_name, check_name, action, reason, value from failed_rows
+        union all
         select $t, null, source_line, coalesce(column_name, '(line)'), 'file.parse', 'row_quarantined',
                'line could not be read as CSV: ' || lower(error_type), null
         from raw.{table.name}__rejects""", {"t": table.name})
+    con.unregister("failed_rows")
 
 
-def _blocking_failure(table: Table, reconciliation: dict, balanced: bool, top_reason: str | None) -> str | None:
+def _top_reason(con, table: Table) -> str | None:
+    row = con.execute("""select reason from validated.quarantine where table_name = $t
+        and action = 'row_quarantined' group by reason order by count(*) desc, reason limit 1""",
+                      {"t": table.name}).fetchone()
+    return row[0] if row else None
+
+
+def _blocking_failure(con, table: Table, reconciliation: dict, balanced: bool) -> str | None:
     """Why validation must stop the audit (outputs.md: a blocking validation failure refuses the extract)."""
     if not balanced:
         return (f"{table.name} does not reconcile (read {reconciliation['rows_read']}, accepted "
@@ -42,7 +49,7 @@ def _blocking_failure(table: Table, reconciliation: dict, balanced: bool, top_re
                 "no row may be lost")
     if table.required and reconciliation["rows_read"] and not reconciliation["rows_accepted"]:
         return (f"none of the {reconciliation['rows_read']} rows of {table.name} passed validation "
-                f"(most frequent reason: {top_reason})")
+                f"(most frequent reason: {_top_reason(con, table)})")
     return None
 
 
@@ -72,22 +79,19 @@ def _validate(con, table: Table, audit: AuditSettings) -> dg.MaterializeResult:
     outcome = validate_table(con, table.name, expectations, config.section("run")["validation_batch_rows"])
     _quarantine(con, table, outcome.failed_rows())
     con.execute(f"create or replace table validated.{table.name} as {validated_select(table)}")
-    parsed, rejected = con.execute(
+    parsed, rejected = record_of(con).execute(  # the raw tables are the record's, whatever the engine
         f"select (select count(*) from raw.{table.name}), (select count(*) from raw.{table.name}__rejects)"
     ).fetchone()
-    accepted = con.execute(f"select count(*) from validated.{table.name}").fetchone()[0]
-    quarantined_rows = con.execute(
-        """select count(distinct source_row) from validated.quarantine
-           where table_name = $t and source_row is not null and action = 'row_quarantined'""",
-        {"t": table.name}).fetchone()[0]
+    accepted, quarantined_rows = con.execute(
+        f"""select (select count(*) from validated.{table.name}),
+                   (select count(distinct source_row) from validated.quarantine
+                    where table_name = $t and source_row is not null and action = 'row_quarantined')""",
+        {"t": table.name}).fetchone()
     reconciliation = {"rows_read": parsed + rejected, "rows_accepted": accepted,
                       "rows_quarantined": quarantined_rows + rejected, "rows_rejected_by_parser": rejected}
-    record_validation(con, table.name, outcome.tallies.values(), outcome.suite, reconciliation)
-    top_reason = con.execute("""select reason from validated.quarantine where table_name = $t
-        and action = 'row_quarantined' group by reason order by count(*) desc, reason limit 1""",
-                             {"t": table.name}).fetchone()
+    record_validation(record_of(con), table.name, outcome.tallies.values(), outcome.suite, reconciliation)
     balanced = reconciliation["rows_read"] == accepted + reconciliation["rows_quarantined"]
-    blocking = _blocking_failure(table, reconciliation, balanced, top_reason[0] if top_reason else None)
+    blocking = _blocking_failure(con, table, reconciliation, balanced)
     if blocking:
         raise dg.Failure(description=f"{VALIDATION_REFUSAL}: {blocking}", metadata=reconciliation,
                          allow_retries=False)
@@ -116,7 +120,7 @@ _TABLES = list(load_contract().tables.values())  # patients first: every other t
 def validated_tables(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase):
     selected = {key.to_user_string() for key in context.selected_asset_keys}
     refusals = []
-    with duckdb.connect() as con:
+    with stage_connection(audit, duckdb, context.run_id) as con:
         for schema in ("staged", "validated"):
             con.execute(f"create schema if not exists {schema}")
         for table in _TABLES:
@@ -125,9 +129,10 @@ def validated_tables(context: dg.AssetExecutionContext, audit: AuditSettings, du
             try:
                 yield _validate(con, table, audit)
             except dg.Failure as refusal:
-                if table.name == "patients":
-                    raise  # every other table is checked against the accepted patients
                 refusals.append(refusal)  # the other tables' findings are still worth reporting
+                if table.name == "patients":
+                    break  # every other table is checked against the accepted patients
+    # raised once the connection is closed: on Spark, what was found is written to DuckDB first
     if refusals:
         raise refusals[0]
 

@@ -1,8 +1,10 @@
-"""Runs a table's Great Expectations suite over staged.<table>, streamed from DuckDB in batches.
+"""Runs a table's Great Expectations suite over staged.<table>: on DuckDB streamed in batches, on Spark
+as one Spark DataFrame (`--engine spark`); the same suite either way.
 
 GE 1.x cannot validate DuckDB tables directly (its SQL datasource fails with duckdb-engine), so
 each batch of at most `batch_rows` rows is handed to GE as a pandas DataFrame: memory stays
-bounded whatever the table's size. Failing rows come back by `source_row`.
+bounded whatever the table's size. On Spark, GE's Spark data source validates the staged table
+where it is, and only the failing rows come to this process. Failing rows come back by `source_row`.
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
+
+from pipelines.engines import on_spark
 
 VALUE_CHARS = 120
 # Up to this many rows a batch is first validated pass/fail only (BOOLEAN_ONLY: half the time of the
@@ -60,12 +64,12 @@ _built: dict[str, tuple] = {}  # suite as JSON -> (validation definition, suite)
 _context = []  # the process's one ephemeral Great Expectations context
 
 
-def _validation_for(table: str, expectations: list[dict]):
-    """The table's validation definition, built once per process for the same suite, in one shared
-    ephemeral context (a context of its own per table cost ~0.2 s each)."""
-    key = json.dumps([table, expectations], sort_keys=True, default=str)
+def _validation_for(table: str, expectations: list[dict], data: str = "pandas"):
+    """The table's validation definition (over pandas or Spark DataFrames), built once per process
+    for the same suite, in one shared ephemeral context (a context of its own per table cost ~0.2 s each)."""
+    key = json.dumps([table, expectations, data], sort_keys=True, default=str)
     if key not in _built:
-        _built[key] = _build_validation(table, expectations, name=f"{table}_{len(_built)}")
+        _built[key] = _build_validation(table, expectations, name=f"{table}_{len(_built)}", data=data)
     return _built[key]
 
 
@@ -80,13 +84,15 @@ def _ge_context():
     return _context[0]
 
 
-def _build_validation(table: str, expectations: list[dict], name: str):
+def _build_validation(table: str, expectations: list[dict], name: str, data: str):
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
     context = _ge_context()
-    batch = (context.data_sources.add_pandas(f"{name}_source")
-             .add_dataframe_asset(table)
+    # persist=False: the staged table on Spark is already computed and kept (a local checkpoint)
+    source = (context.data_sources.add_spark(f"{name}_source", persist=False) if data == "spark"
+              else context.data_sources.add_pandas(f"{name}_source"))
+    batch = (source.add_dataframe_asset(table)
              .add_batch_definition_whole_dataframe(f"{name}_batch"))
     suite = context.suites.add(gx.ExpectationSuite(name=f"{table}_contract_{name}"))
     for spec in expectations:
@@ -134,14 +140,47 @@ def _reasons(frame: pd.DataFrame, source_rows: pd.Series, expectation_result, me
     return pd.Series([meta["row_reason"].format(count=int(n)) for n in counts], dtype="object")
 
 
-def validate_table(con: duckdb.DuckDBPyConnection, table: str, expectations: list[dict],
-                   batch_rows: int) -> TableValidation:
-    validation, suite_json = _validation_for(table, expectations)
+def _new_outcome(table: str, expectations: list[dict], suite_json: dict) -> TableValidation:
     outcome = TableValidation(table=table, suite=suite_json)
     for spec in expectations:
         meta = spec["meta"]
         outcome.tallies[meta["check"]] = ExpectationTally(
             meta["check"], meta["column"], spec["type"], meta["reason"])
+    return outcome
+
+
+def _record_results(outcome: TableValidation, result, frame: pd.DataFrame, rows: int) -> None:
+    """Tallies a row-level validation result and keeps its failing rows; `frame` holds at least the
+    failing rows of the `rows` validated (their recorded values and reasons are read from it)."""
+    for expectation_result in result.results:
+        meta = expectation_result.expectation_config.meta
+        error = _raised(expectation_result.exception_info)
+        if error:
+            raise ValidationCrashed(f"{outcome.table}: expectation {meta['check']} raised: {error}")
+        tally = outcome.tallies[meta["check"]]
+        tally.rows_evaluated += int(expectation_result.result.get("element_count") or rows)
+        if expectation_result.success:
+            continue
+        failed = pd.DataFrame(expectation_result.result.get("unexpected_index_list") or [])
+        if failed.empty:
+            continue
+        failed = failed.sort_values("source_row", ignore_index=True)  # Spark gives them in any order
+        tally.rows_failed += len(failed)
+        outcome.failures.append(pd.DataFrame({
+            "source_row": failed["source_row"].astype("int64"),
+            "column_name": meta["column"],
+            "check_name": meta["check"],
+            "action": meta["action"],
+            "reason": _reasons(frame, failed["source_row"], expectation_result, meta),
+            "value": _recorded_values(frame, failed["source_row"], expectation_result, meta),
+        }))
+
+
+def validate_table(con, table: str, expectations: list[dict], batch_rows: int) -> TableValidation:
+    if on_spark(con):
+        return _validate_on_spark(con, table, expectations)
+    validation, suite_json = _validation_for(table, expectations)
+    outcome = _new_outcome(table, expectations, suite_json)
     reader = con.sql(f"select * from staged.{table} order by source_row").to_arrow_reader(batch_rows)
     for record_batch in reader:
         frame = record_batch.to_pandas(date_as_object=False, coerce_temporal_nanoseconds=True)
@@ -153,27 +192,33 @@ def validate_table(con: duckdb.DuckDBPyConnection, table: str, expectations: lis
                 for expectation_result in probe.results:
                     outcome.tallies[expectation_result.expectation_config.meta["check"]].rows_evaluated += len(frame)
                 continue
-        result = validation.run(batch_parameters={"dataframe": frame}, result_format=ROW_LEVEL)
-        for expectation_result in result.results:
-            meta = expectation_result.expectation_config.meta
-            error = _raised(expectation_result.exception_info)
-            if error:
-                raise ValidationCrashed(f"{table}: expectation {meta['check']} raised: {error}")
-            tally = outcome.tallies[meta["check"]]
-            tally.rows_evaluated += int(expectation_result.result.get("element_count") or len(frame))
-            if expectation_result.success:
-                continue
-            failed = pd.DataFrame(expectation_result.result.get("unexpected_index_list") or [])
-            if failed.empty:
-                continue
-            tally.rows_failed += len(failed)
-            outcome.failures.append(pd.DataFrame({
-                "source_row": failed["source_row"].astype("int64"),
-                "column_name": meta["column"],
-                "check_name": meta["check"],
-                "action": meta["action"],
-                "reason": _reasons(frame, failed["source_row"], expectation_result, meta),
-                "value": _recorded_values(frame, failed["source_row"], expectation_result, meta),
-            }))
+        _record_results(outcome, validation.run(batch_parameters={"dataframe": frame}, result_format=ROW_LEVEL),
+                        frame, len(frame))
         log.debug("validated %s rows of %s", outcome.rows_checked, table)
+    return outcome
+
+
+def _validate_on_spark(con, table: str, expectations: list[dict]) -> TableValidation:
+    """The suite over the staged table as one Spark DataFrame (GE's Spark data source): first pass or
+    fail only, then the failing expectations alone row by row; only the failing rows come to this
+    process, to read their recorded values."""
+    validation, suite_json = _validation_for(table, expectations, data="spark")
+    outcome = _new_outcome(table, expectations, suite_json)
+    staged = con.execute(f"select * from staged.{table}").frame
+    outcome.rows_checked, outcome.batches = staged.count(), 1
+    probe = validation.run(batch_parameters={"dataframe": staged}, result_format={"result_format": "BOOLEAN_ONLY"})
+    failing = {r.expectation_config.meta["check"] for r in probe.results if not r.success}
+    for tally in outcome.tallies.values():
+        if tally.check not in failing:
+            tally.rows_evaluated = outcome.rows_checked
+    if not failing:
+        return outcome
+    rerun, _ = _validation_for(table, [e for e in expectations if e["meta"]["check"] in failing], data="spark")
+    result = rerun.run(batch_parameters={"dataframe": staged}, result_format=ROW_LEVEL)
+    failing_rows = sorted({int(row["source_row"]) for r in result.results
+                           for row in r.result.get("unexpected_index_list") or []})
+    rows = con.spark.createDataFrame([(row,) for row in failing_rows], "source_row bigint")
+    frame = (staged.join(rows, "source_row").toArrow()
+             .to_pandas(date_as_object=False, coerce_temporal_nanoseconds=True))
+    _record_results(outcome, result, frame, outcome.rows_checked)
     return outcome

@@ -15,6 +15,11 @@ UNKNOWN_PATIENT = "not_in_patients"
 QUARANTINED_PATIENT = "patient_quarantined"
 FAILED = "failed"
 DATE_READ, DATE_UNREADABLE = "read", "unreadable"
+# The number forms the suite accepts. A number is parsed only from text in its form, so that a value
+# the suite finds malformed is never also judged by its range (and 'NaN', '2.5' in a whole-number
+# column or '1e3' read no differently by DuckDB and Spark).
+INTEGER_TEXT = r"^[+-]?\d{1,18}(?:\.0+)?$"  # 18 digits: always fits a BIGINT, never silently NULL
+DECIMAL_TEXT = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$"
 
 
 def sql_list(values) -> str:
@@ -39,7 +44,7 @@ def _parsed_expressions(column: Column) -> list[str]:
             codes = f"nullif(trim(regexp_replace(lower({text}), '\\s*;\\s*', ';', 'g'), ';'), '')"
             unknown = f"lambda s: s <> '' and not list_contains({sql_list(column.values)}, s)"
             return [f"{codes} as {name}", f"{text} as {name}__text",
-                    f"len(list_filter(string_split({codes}, ';'), {unknown})) as {name}__unknown_items"]
+                    f"array_length(list_filter(string_split({codes}, ';'), {unknown})) as {name}__unknown_items"]
         case "date":
             # __reading: whether the text is a date in one of the contract's forms (NULL when empty),
             # the one column the suite checks, so that each value is read the same way here and there.
@@ -47,10 +52,11 @@ def _parsed_expressions(column: Column) -> list[str]:
                     f"case when {text} is not null then (case when parse_date({raw}) is null then "
                     f"'{DATE_UNREADABLE}' else '{DATE_READ}' end) end as {name}__reading"]
         case "integer":
-            return [f"{text} as {name}__text",
-                    f"try_cast(try_cast(trim({raw}) as double) as bigint) as {name}"]
+            return [f"{text} as {name}__text", f"case when regexp_full_match(trim({raw}), '{INTEGER_TEXT}') "
+                                               f"then try_cast(regexp_replace(trim({raw}), '\\.0+$', '') as bigint) end as {name}"]
         case "decimal":
-            return [f"{text} as {name}__text", f"try_cast(trim({raw}) as double) as {name}"]
+            return [f"{text} as {name}__text", f"case when regexp_full_match(trim({raw}), '{DECIMAL_TEXT}') "
+                                               f"then try_cast(trim({raw}) as double) end as {name}"]
         case "boolean":
             return [f"lower({text}) as {name}__text", f"parse_boolean({raw}) as {name}"]
     raise ValueError(f"unhandled column type {column.type}")
@@ -103,7 +109,7 @@ def validated_select(table: Table) -> str:
         value = column.name
         if column.type == "enum_list":
             known = f"list_filter(string_split({value}, ';'), lambda s: list_contains({sql_list(column.values)}, s))"
-            value = f"case when len({known}) > 0 then {known} end"
+            value = f"case when array_length({known}) > 0 then {known} end"
         if not column.required:
             value = f"case when list_contains(f.unknown_columns, '{column.name}') then null else {value} end"
         columns.append(f"{value} as {column.name}")

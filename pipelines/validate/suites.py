@@ -13,8 +13,6 @@ from pipelines.contract import BOOLEAN_FALSE, BOOLEAN_TRUE, Contract, Table
 from pipelines.validate import staging
 
 EARLIEST_DATE = dt.date(1900, 1, 1)
-INTEGER_TEXT = r"^[+-]?\d{1,18}(?:\.0+)?$"  # 18 digits: always fits a BIGINT, never silently NULL
-DECIMAL_TEXT = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$"
 # The forms sql/macros/04_calendar_day_text.sql accepts, named so that the sender can fix the value.
 DATE_REASON = ("{name} is not a real date in an accepted form (YYYY-MM-DD, or day first DD/MM/YYYY, "
                "DD-MM-YYYY or DD.MM.YYYY, optionally with a time; month-first dates and Excel day numbers "
@@ -92,7 +90,7 @@ def _column_expectations(table: Table, contract: Contract, latest: dt.date) -> l
             expectations.append(_expectation(
                 "expect_column_values_to_match_regex", source, f"{name}.{c.type}",
                 f"{name} is not a {kind} (digits only, '.' for decimals, no thousands separators)",
-                regex=INTEGER_TEXT if c.type == "integer" else DECIMAL_TEXT))
+                regex=staging.INTEGER_TEXT if c.type == "integer" else staging.DECIMAL_TEXT))
         if c.type in ("integer", "decimal") and (c.min is not None or c.max is not None or c.exclusive_min is not None):
             low = c.exclusive_min if c.exclusive_min is not None else _bound(c.min, latest)
             high = _bound(c.max, latest)

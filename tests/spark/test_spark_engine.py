@@ -1,8 +1,9 @@
 """`--engine spark` against DuckDB on a real local Spark (make test-slow; needs the `spark` extra and
 Java 17, both installed by .ci/run, which sets ABC_AUDIT_REQUIRE_SPARK so that nothing is skipped).
 
-The same asset graph runs twice on the bundled sample, once per engine; every published file must be
-the same bytes. The rule cases' extract gives the same case outcomes on both; and every statement of
+The same asset graph runs twice on the bundled sample, once per engine, with bad values of every kind
+the contract checks written into it (so that validation quarantines rows and sets values to unknown
+on both); every published file must be the same bytes. The rule cases' extract gives the same case outcomes on both; and every statement of
 the SQL files the Spark engine runs is planned by Spark (EXPLAIN).
 """
 import importlib.util
@@ -32,11 +33,45 @@ def _needs_spark():
         pytest.skip("the Spark engine's tests need Java 17 and the spark extra (make test-slow installs the extra)")
 
 
+# Bad values of each column type (from the bad-extract corpus, tests/robustness/), each written into
+# its own row of the sample; rows quarantined when the column is required, else the value set to unknown.
+BAD_VALUES = {"enum": ("not_a_code",), "enum_list": ("bone; mars", "mars"), "boolean": ("maybe",),
+              "ods_code": ("R-1",), "integer": ("1,000", "9" * 20, "-8", "2.5"), "decimal": ("1,000.5", "-8", "NaN"),
+              "date": ("02/13/2024", "45352", "2024-02-30", "31/02/2024", "2099-01-01", "01/03/2024 09:30", "1850-01-01")}
+
+
+def damaged_sample(folder: Path) -> Path:
+    """The bundled sample with every bad value of BAD_VALUES in every column of its type, a patient
+    recorded twice with different values, an exact duplicate, an orphan, an event before the year
+    of birth and a line the CSV parser cannot split."""
+    from pipelines.contract import load_contract
+    from tests.robustness.damage import rows, write_rows
+
+    shutil.copytree(SAMPLE_DATA_DIR, folder)
+    for name, table in load_contract().tables.items():
+        records = rows(folder, name)
+        edits = [(c.name, value) for c in table.columns for value in BAD_VALUES.get(c.type, ())]
+        for i, (column, value) in enumerate(edits):
+            records[(7 * i + 3) % len(records)][column] = value
+        if name == "patients":
+            records.append({**records[20], "sex": "male"})  # a key conflict: both rows quarantined
+            records[40]["birth_year"] = "2010"  # born after their events: those rows quarantined
+        elif name == "radiotherapy":
+            records.append(dict(records[25]))  # an exact duplicate: the first copy kept
+        elif name == "care_events":
+            records.append({**records[0], "patient_id": "NOBODY"})
+        write_rows(folder, name, records)
+    with (folder / "procedures.csv").open("a", encoding="utf-8") as handle:
+        handle.write('PT0000001,"2024-05-01,other\n')
+    return folder
+
+
 @pytest.fixture(scope="module")
 def sample_on_both_engines(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("engines")
+    extract = damaged_sample(base / "extract")
     for engine in ("duckdb", "spark"):
-        resources = default_resources(str(SAMPLE_DATA_DIR), str(base / engine), None, engine=engine)
+        resources = default_resources(str(extract), str(base / engine), None, engine=engine)
         result = dg.materialize(ALL_ASSETS, resources=resources, raise_on_error=False,
                                 instance=dg.DagsterInstance.ephemeral())
         assert result.success, engine
@@ -53,6 +88,17 @@ def test_every_published_file_is_the_same_bytes_on_both_engines(sample_on_both_e
     assert {"case_outcomes.csv", "measures.csv", "dashboard.html"} <= duck.keys()
     different = [name for name in duck if name != "run_manifest.json" and duck[name].read_bytes() != spark[name].read_bytes()]
     assert different == []
+
+
+def test_validation_on_spark_quarantined_what_the_damage_put_there(sample_on_both_engines):
+    """The comparison above is only worth something if validation found things: every kind of finding."""
+    import csv
+    with (sample_on_both_engines / "spark" / "data_quality" / "quarantine.csv").open(encoding="utf-8") as handle:
+        findings = list(csv.DictReader(handle))
+    assert {f["action"] for f in findings} == {"row_quarantined", "value_set_to_unknown", "unknown_items_removed"}
+    checks = {f["check_name"].split(".")[-1] for f in findings}
+    assert {"code", "codes", "boolean", "ods_code", "integer", "decimal", "date", "date_range", "range",
+            "key_conflict", "exact_duplicate", "known", "accepted", "after_birth_year", "parse"} <= checks, checks
 
 
 def test_the_manifests_differ_only_in_the_engine_and_the_timings(sample_on_both_engines):
@@ -92,9 +138,10 @@ def test_spark_has_every_function_the_translation_writes():
     assert SPARK_FUNCTIONS_WE_EMIT - names == set()
 
 
-# The SQL of the stages the Spark engine runs; each statement planned by Spark (EXPLAIN) over the
-# tables of the sample's audit. Ingest, validation, the national adapter, the bookkeeping, the
-# reports and `abc-audit diff` still run on DuckDB (test_translate.py translates their files).
+# The SQL files of the stages the Spark engine runs; each statement planned by Spark (EXPLAIN) over the
+# tables of the sample's audit (validation's statements are written from the contract and run on Spark
+# above). Ingest, the national adapter, the bookkeeping, the reports and `abc-audit diff` still run on
+# DuckDB (test_translate.py translates their files).
 SPARK_STAGE_FOLDERS = ("timeline", "rules", "rule_templates", "outcomes", "measures", "descriptive")
 SPARK_SQL_FILES = sorted(str(p.relative_to(SQL_DIR)) for folder in SPARK_STAGE_FOLDERS
                          for p in (SQL_DIR / folder).glob("*.sql"))

@@ -153,6 +153,41 @@ def test_every_sql_file_translates_to_spark_with_known_functions_only(relative):
         assert unknown == set(), f"{relative}: functions neither sqlglot nor the translation layer carries: {unknown}"
 
 
+def _validation_statements():
+    """The SQL validation writes from the contract (pipelines/validate/staging.py), table by table."""
+    from pipelines.validate.staging import staging_select, validated_select
+    return [(f"{kind.__name__}:{name}", kind(table)) for name, table in load_contract().tables.items()
+            for kind in (staging_select, validated_select)]
+
+
+@pytest.mark.parametrize("where, text", _validation_statements(), ids=lambda v: v if ":" in str(v) else "")
+def test_every_validation_statement_translates_with_known_functions_only(where, text):
+    for statement in to_spark(text, {}, _columns_of, where=where):
+        unknown = {f.name.upper() for f in sqlglot.parse_one(statement, read="spark").find_all(exp.Anonymous)}
+        assert unknown - SPARK_FUNCTIONS_WE_EMIT == set(), where
+
+
+def test_numbers_are_parsed_only_from_text_in_the_contracts_form():
+    """A malformed number is NULL once staged, so that the range check never judges it as well, and
+    DuckDB and Spark read it the same ('2.5' would round in one and truncate in the other)."""
+    import duckdb
+
+    from pipelines.validate.staging import _parsed_expressions
+    integer, decimal = (next(c for t in load_contract().tables.values() for c in t.columns if c.type == kind)
+                        for kind in ("integer", "decimal"))
+    con = duckdb.connect()
+
+    def parsed(column, text):
+        expression = _parsed_expressions(column)[1].replace(f'r."{column.name}"', "$v")
+        return con.execute(f"select {expression}", {"v": text}).fetchone()[0]
+
+    assert [parsed(integer, v) for v in ("12", " 12 ", "12.00", "+7", "-8", "9" * 18)] == [
+        12, 12, 12, 7, -8, 999_999_999_999_999_999]
+    assert [parsed(integer, v) for v in ("2.5", "NaN", "1e3", "1,000", "9" * 19, "", "٣")] == [None] * 7
+    assert [parsed(decimal, v) for v in ("7.5", ".5", "-8", "12.")] == [7.5, 0.5, -8.0, 12.0]
+    assert [parsed(decimal, v) for v in ("NaN", "inf", "1e3", "1,000.5", "7,5")] == [None] * 5
+
+
 def test_an_unknown_engine_or_spark_without_pyspark_is_refused_before_the_run(monkeypatch, tmp_path):
     import importlib.util
 
