@@ -33,7 +33,15 @@ def quarter_label(partition_key: str) -> str:
 def replace_partition(con, table: str, relative_sql: str, quarter: str) -> int:
     """Replaces one quarter's rows of a partitioned table, keeping the quarters materialised before."""
     text = sql_text(relative_sql)
-    exists = table_exists(con, table)
-    kept = f"select * from {table} where period <> $quarter union all by name " if exists else ""
-    con.execute(f"create or replace table {table} as {kept}select * from ({text})", {"quarter": quarter})
+    if not table_exists(con, table):
+        con.execute(f"create table {table} as select * from ({text})", {"quarter": quarter})
+    else:
+        # The kept quarters' columns by name, as the file now gives them (in the subset Spark also runs:
+        # a column the file added since fails here rather than shifting the others)
+        con.execute(f"create or replace temp table quarter_rows as select * from ({text})", {"quarter": quarter})
+        columns = ", ".join(f'"{row[0]}"' for row in con.execute("describe quarter_rows").fetchall())
+        con.execute(f"""create or replace table {table} as
+            select {columns} from {table} where period <> $quarter union all select {columns} from quarter_rows""",
+                    {"quarter": quarter})
+        con.execute("drop table quarter_rows")
     return con.execute(f"select count(*) from {table} where period = ?", [quarter]).fetchone()[0]

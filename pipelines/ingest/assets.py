@@ -4,6 +4,7 @@ import dagster as dg
 
 from pipelines.bookkeeping import record_input_file
 from pipelines.contract import Table, load_contract
+from pipelines.engines import record_of, stage_connection
 from pipelines.ingest.national.adapter import ingest_national, missing_column_lines, reset_national_bookkeeping
 from pipelines.ingest.files import (record_ignored_files, warn, refuse_identifiers_in_file_names, scan_extract_folder,
                                     table_file, warn_empty_and_misnamed_tables, warn_ignored_files)
@@ -67,37 +68,46 @@ def _reviews(audit: AuditSettings, con) -> dg.MaterializeResult:
 @dg.multi_asset(name="ingest", specs=[*(_raw_spec(t) for t in load_contract().tables.values()), REVIEWS_SPEC],
                 can_subset=True)
 def raw_tables(context: dg.AssetExecutionContext, audit: AuditSettings, duckdb: AuditDatabase):
-    contract = load_contract()
     selected = {key.to_user_string() for key in context.selected_asset_keys}
-    with duckdb.connect() as con:
+    national = audit.input_format == "national"
+    # The files are read into DuckDB, the run's record; the national adapter's mapping runs on the
+    # run's engine (a Spark connection with --engine spark, started only for it).
+    with (stage_connection(audit, duckdb, context.run_id) if national else duckdb.connect()) as stage:
+        con = record_of(stage)
         if "raw_reviews" in selected:
             yield _reviews(audit, con)
         reset_national_bookkeeping(con)  # a canonical run after a national one in the same database
-        if audit.input_format == "national":
-            yield from _ingest_national(context, con, audit, selected)
-            return
-        try:
-            folder = scan_extract_folder(audit.input_path, list(contract.tables))
-            refuse_identifiers_in_file_names(con, folder.ignored)
-        except ExtractRefused as error:
-            raise refuse(str(error)) from None
-        record_ignored_files(con, folder.ignored)
-        warn_ignored_files(folder.ignored, context.log)
-        warn_empty_and_misnamed_tables(folder, list(contract.tables), context.log)
-        for table in contract.tables.values():
-            if f"raw_{table.name}" not in selected:
-                continue
-            metadata = _load_table(con, audit, table, folder)
-            if table.name == "patients":
-                metadata["ignored_files"] = ", ".join(folder.ignored) or "none"
-            yield dg.MaterializeResult(asset_key=f"raw_{table.name}", metadata=metadata)
+        if national:
+            yield from _ingest_national(context, con, audit, selected, stage)
+        else:
+            yield from _ingest_canonical(context, con, audit, selected)
 
 
-def _ingest_national(context, con, audit: AuditSettings, selected: set[str]):
+def _ingest_canonical(context, con, audit: AuditSettings, selected: set[str]):
+    contract = load_contract()
+    try:
+        folder = scan_extract_folder(audit.input_path, list(contract.tables))
+        refuse_identifiers_in_file_names(con, folder.ignored)
+    except ExtractRefused as error:
+        raise refuse(str(error)) from None
+    record_ignored_files(con, folder.ignored)
+    warn_ignored_files(folder.ignored, context.log)
+    warn_empty_and_misnamed_tables(folder, list(contract.tables), context.log)
+    for table in contract.tables.values():
+        if f"raw_{table.name}" not in selected:
+            continue
+        metadata = _load_table(con, audit, table, folder)
+        if table.name == "patients":
+            metadata["ignored_files"] = ", ".join(folder.ignored) or "none"
+        yield dg.MaterializeResult(asset_key=f"raw_{table.name}", metadata=metadata)
+
+
+def _ingest_national(context, con, audit: AuditSettings, selected: set[str], stage):
     """The national format's ingest: the adapter writes every raw.<table> (pipelines/ingest/national/)."""
     try:
         tables, ignored = ingest_national(con, audit.input_path, {**audit.config.section("national"),
-                                                                  "latest_valid_date": audit.config.latest_valid_date})
+                                                                  "latest_valid_date": audit.config.latest_valid_date},
+                                          stage)
     except ExtractRefused as error:
         raise refuse(str(error)) from None
     record_ignored_files(con, tuple(ignored))

@@ -25,6 +25,8 @@ _DUCKDB_TYPES = {"string": "VARCHAR", "date": "DATE", "boolean": "BOOLEAN", "int
                  "double": "DOUBLE", "timestamp": "TIMESTAMP", "array<string>": "VARCHAR[]", "float": "FLOAT",
                  "smallint": "SMALLINT", "tinyint": "TINYINT", "void": '"NULL"'}
 
+DROPPED = "(dropped)"  # in SparkConnection.changed: a schema table the stage dropped
+
 # session view -> the run that made it on Spark (views of other runs are stale: read again from DuckDB)
 _MADE_BY_RUN: dict[str, str] = {}
 
@@ -64,7 +66,7 @@ class SparkCursor:
 class SparkConnection:
     def __init__(self, session, database: duckdb.DuckDBPyConnection, run_id: str):
         self.spark, self.database, self.run_id = session, database, run_id
-        self.changed: dict[str, str | None] = {}  # schema table -> None (a table) or its DuckDB view text
+        self.changed: dict[str, str | None] = {}  # schema table -> None (a table), its DuckDB view text or DROPPED
 
     # --- what the stages call -------------------------------------------------------------------
     def execute(self, sql: str, params=None) -> SparkCursor:
@@ -89,11 +91,19 @@ class SparkConnection:
         return self._bring(exp.to_table(table))
 
     def publish(self) -> None:
-        """The schema tables and views this stage made, written to DuckDB (tables first)."""
+        """The schema tables and views this stage made, written to DuckDB (tables first), and those
+        it dropped dropped there too."""
         for name, view_text in sorted(self.changed.items(), key=lambda item: item[1] is not None):
             schema = name.split(".")[0]
             self.database.execute(f"create schema if not exists {schema}")
-            if view_text is None:
+            if view_text is DROPPED:
+                kind = self.database.execute("""select max(kind) from (
+                    select 'table' as kind from duckdb_tables() where schema_name || '.' || table_name = $n
+                    union all select 'view' from duckdb_views() where schema_name || '.' || view_name = $n)""",
+                                             {"n": name}).fetchone()[0]
+                if kind:
+                    self.database.execute(f"drop {kind} {name}")
+            elif view_text is None:
                 pull_table(self.spark.table(name.replace(".", "__")), self.database, name)
             else:
                 self.database.execute(view_text)
@@ -154,6 +164,7 @@ class SparkConnection:
         elif isinstance(tree, exp.Drop):
             for table in tree.args.get("tables") or [tree.this]:
                 self.spark.catalog.dropTempView(view_name(table))
+                self._changed(table, DROPPED)
         elif isinstance(tree, exp.Describe):
             self._bring(tree.this)
             frame = self.spark.table(view_name(tree.this))

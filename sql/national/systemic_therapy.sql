@@ -27,7 +27,7 @@ regimen_drugs as (
     select r.source_row as regimen_row, r.* exclude (first_given, last_given), d.drug_name, d.first_given, d.last_given, d.provider_code
     from national.sact_regimens r
         join drugs d using (regimen_id)
-    union all by name
+    union all  -- the same columns in the same order in both branches
     select r.source_row as regimen_row, r.* exclude (first_given, last_given), coalesce(r.benchmark_group, r.mapped_regimen) as drug_name,
         null::date as first_given, null::date as last_given, null::varchar as provider_code
     from national.sact_regimens r

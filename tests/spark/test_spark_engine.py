@@ -7,8 +7,12 @@ on both); every published file must be the same bytes. The rule cases' extract g
 the SQL files the Spark engine runs is planned by Spark (EXPLAIN).
 """
 import importlib.util
+import json
 import os
 import shutil
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -102,7 +106,6 @@ def test_validation_on_spark_quarantined_what_the_damage_put_there(sample_on_bot
 
 
 def test_the_manifests_differ_only_in_the_engine_and_the_timings(sample_on_both_engines):
-    import json
     manifests = {engine: json.loads((sample_on_both_engines / engine / "run_manifest.json").read_text())
                  for engine in ("duckdb", "spark")}
     assert manifests["spark"]["engine"]["name"] == "spark" and manifests["duckdb"]["engine"]["name"] == "duckdb"
@@ -177,3 +180,75 @@ def test_spark_plans_every_statement_of_the_spark_stages(relative, spark_over_th
     for tree in sqlglot.parse(text, read="duckdb"):
         plan = spark_over_the_sample.spark.sql("explain " + spark_over_the_sample.translate(tree)).collect()[0][0]
         assert "== Physical Plan ==" in plan and "Error occurred" not in plan, f"{relative}: {plan[:2000]}"
+
+
+def test_quarters_are_replaced_on_spark_as_on_duckdb(sample_on_both_engines, tmp_path):
+    """The quarterly partitions' tables (pipelines/partitions.py): a quarter added, another, the first
+    replaced; on Spark (written back to DuckDB) the same rows in the same order as on DuckDB."""
+    from pipelines.partitions import replace_partition
+    from pipelines.spark.connection import SparkConnection
+    from pipelines.spark.session import spark_session
+
+    tables = {}
+    for engine in ("duckdb", "spark"):
+        copy = tmp_path / f"{engine}.duckdb"
+        shutil.copy(sample_on_both_engines / ".spark.work" / "audit.duckdb", copy)
+        database = duckdb.connect(str(copy))
+        quarters = [q for (q,) in database.execute("select distinct period from rules.case_outcomes "
+                                                     "where period is not null order by 1 desc limit 2").fetchall()]
+        con = database if engine == "duckdb" else SparkConnection(spark_session(), database, f"quarters-{tmp_path.name}")
+        for quarter in (*quarters, quarters[0]):
+            assert replace_partition(con, "rules.quarter_case_outcomes", "outcomes/quarter_case_outcomes.sql", quarter) > 0
+        if engine == "spark":
+            con.publish()
+        tables[engine] = database.execute("select * from rules.quarter_case_outcomes").fetchall()
+        assert {p for (p,) in database.execute("select distinct period from rules.quarter_case_outcomes").fetchall()
+                } == set(quarters)
+        database.close()
+    assert tables["spark"] == tables["duckdb"]
+
+
+# A Spark Connect server: a local Spark with the Connect plugin, in a process of its own, serving
+# on the port it is given until its standard input closes.
+CONNECT_SERVER = """
+import sys
+from pyspark.sql import SparkSession
+(SparkSession.builder.master("local[2]").config("spark.plugins", "org.apache.spark.sql.connect.SparkConnectPlugin")
+ .config("spark.connect.grpc.binding.port", sys.argv[1]).config("spark.ui.enabled", "false")
+ .config("spark.driver.memory", "2g").getOrCreate())
+print("serving", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.fixture(scope="module")
+def spark_connect_url():
+    with socket.socket() as probe:
+        probe.bind(("localhost", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-c", CONNECT_SERVER, str(port)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert server.stdout.readline().strip() == "serving"
+        yield f"sc://localhost:{port}"
+    finally:
+        server.stdin.close()
+        server.wait(timeout=120)
+
+
+def test_a_national_extract_through_spark_connect_gives_duckdbs_outputs(tmp_path, spark_connect_url):
+    """The national adapter's mapping, validation, timeline, rules and measures on a Spark Connect
+    server, through the CLI as a user runs it: every published file the same bytes as DuckDB's."""
+    from tests.national.test_national_audit import twelve_patients
+    extract = twelve_patients().write(tmp_path / "extract")
+    for engine in ("duckdb", "spark"):
+        command = [sys.executable, "-m", "pipelines.cli", "run", "--input", str(extract), "--input-format", "national",
+                   "--output", str(tmp_path / engine), "--engine", engine]
+        run = subprocess.run(command + (["--spark-remote", spark_connect_url] if engine == "spark" else []),
+                             capture_output=True, text=True, timeout=900)
+        assert run.returncode == 0, run.stderr[-3000:]
+    duck, spark = _files(tmp_path / "duckdb"), _files(tmp_path / "spark")
+    assert duck.keys() == spark.keys() and "data_quality/national_rows.csv" in duck
+    assert [name for name in duck if name != "run_manifest.json" and duck[name].read_bytes() != spark[name].read_bytes()] == []
+    manifest = json.loads((tmp_path / "spark" / "run_manifest.json").read_text(encoding="utf-8"))
+    assert manifest["engine"]["session"] == spark_connect_url

@@ -63,7 +63,7 @@ def _refuse_identifier_values(con: duckdb.DuckDBPyConnection, files: dict[str, N
                                      f"{what} in {rows} row(s); {advice}")
 
 
-def _refuse_without_metastatic_cohort(con: duckdb.DuckDBPyConnection, files: dict[str, NationalFile]) -> None:
+def _refuse_without_metastatic_cohort(con, files: dict[str, NationalFile]) -> None:
     tumour = files["sim_av_tumour"]
     if {"m_best", "stage_best"} <= set(tumour.missing_columns):
         raise ExtractRefused(f"national format: {tumour.file_name} has neither M_BEST nor STAGE_BEST, so no breast "
@@ -77,10 +77,10 @@ def _refuse_without_metastatic_cohort(con: duckdb.DuckDBPyConnection, files: dic
                              "there is no one to audit")
 
 
-def _build_raw_table(con: duckdb.DuckDBPyConnection, table, params: dict) -> None:
+def _build_raw_table(con, table, params: dict) -> None:
     """raw.<table> from its mapping, every contract column present (those it does not map empty)."""
     create_table(con, "national.mapped", f"national/{table.name}.sql", params)
-    mapped = {d[0] for d in con.execute("select * from national.mapped limit 0").description}
+    mapped = {row[0] for row in con.execute("describe national.mapped").fetchall()}
     columns = ", ".join(f"{quote_identifier(c)}::varchar as {quote_identifier(c)}" if c in mapped
                         else f"null::varchar as {quote_identifier(c)}" for c in table.column_names)
     con.execute(f"create or replace table raw.{table.name} as select source_row::bigint as source_row, {columns} "
@@ -142,11 +142,16 @@ def missing_column_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
                 where file_name is not null and len(missing_columns) > 0 order by table_name""").fetchall()]
 
 
-def ingest_national(con: duckdb.DuckDBPyConnection, input_dir: Path, national_config: dict) -> tuple[dict[str, dict], list[str]]:
+def ingest_national(con: duckdb.DuckDBPyConnection, input_dir: Path, national_config: dict,
+                    stage=None) -> tuple[dict[str, dict], list[str]]:
     """Reads the national tables and writes the audit's raw.<table>; returns each audit table's
     metadata and the folder's other entries (ignored). `national_config` is the configuration's
     `national` section with the run's `latest_valid_date`. Raises ExtractRefused for an extract that
-    cannot be audited (missing table or column, identifiers, no metastatic breast cancer)."""
+    cannot be audited (missing table or column, identifiers, no metastatic breast cancer).
+
+    The files are read into DuckDB (`con`, the run's record); the mapping's SQL runs on `stage`, a
+    Spark connection with `--engine spark` (its tables written back to DuckDB before the bookkeeping)."""
+    stage = stage or con
     paths, ignored = find_files(input_dir)
     # the other files are listed by name in the outputs: a name holding an NHS number refuses the extract
     refuse_identifiers_in_file_names(con, tuple(ignored))
@@ -157,19 +162,21 @@ def ingest_national(con: duckdb.DuckDBPyConnection, input_dir: Path, national_co
               "infer_menopausal_status_from_age": national_config["infer_menopausal_status_from_age"],
               "postmenopausal_from_age": national_config["postmenopausal_from_age"]}
     for name in INTERMEDIATE_TABLES:
-        create_table(con, f"national.{name}", f"national/{name}.sql", params)
+        create_table(stage, f"national.{name}", f"national/{name}.sql", params)
         if name == "breast_tumours":
-            _refuse_without_metastatic_cohort(con, files)
-    con.execute("create schema if not exists raw")
+            _refuse_without_metastatic_cohort(stage, files)
+    stage.execute("create schema if not exists raw")
     contract = load_contract()
     for table in contract.tables.values():
         if table.name in MAPPED_TABLES:
-            _build_raw_table(con, table, params)
+            _build_raw_table(stage, table, params)
         else:
             columns = ", ".join(f"null::varchar as {quote_identifier(c)}" for c in table.column_names)
-            con.execute(f"create or replace table raw.{table.name} as select null::bigint as source_row, {columns} where false")
-        con.execute(f"""create or replace table raw.{table.name}__rejects
+            stage.execute(f"create or replace table raw.{table.name} as select null::bigint as source_row, {columns} where false")
+        stage.execute(f"""create or replace table raw.{table.name}__rejects
                         (source_line bigint, error_type varchar, column_name varchar)""")
+    if stage is not con:
+        stage.publish()
     _record_bookkeeping(con, files)
     # a living patient's VITALSTATUSDATE is the registry's last follow-up: the extract shows care up to
     # it, even when no treatment row is that late (a future date is no evidence of anything)
