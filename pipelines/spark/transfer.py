@@ -33,6 +33,9 @@ def _batches(frame, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
     numbered = frame.withColumn("__row", F.monotonically_increasing_id())
     counts = sorted(tuple(r) for r in numbered.groupBy((F.col("__row") / 2 ** _PARTITION_SHIFT).cast("long")
                                                        .alias("p")).count().collect())
+    if sum(rows for _, rows in counts) <= BATCH_ROWS:  # a small table: one job, partitions in order
+        yield from frame.toArrow().cast(schema).to_batches()
+        return
     for partition, rows in counts:
         first = partition << _PARTITION_SHIFT
         for start in range(0, rows, BATCH_ROWS):

@@ -23,7 +23,7 @@ import sqlglot
 from pipelines.definitions import ALL_ASSETS, default_resources
 from sample_data import SAMPLE_DATA_DIR
 from sql import SQL_DIR
-from tests.conftest import run_audit
+from tests.conftest import AuditRun, run_audit
 from tests.rules.rule_cases import build_extract, config_yaml, load_cases
 from tests.spark.test_translate import SPARK_FUNCTIONS_WE_EMIT, _parameters_of
 
@@ -128,7 +128,17 @@ def test_the_rule_cases_give_the_same_case_outcomes_on_spark(tmp_path):
         folder.mkdir()
         config = folder / "config.yaml"
         config.write_text(config_yaml(members[0]), encoding="utf-8")
-        run = run_audit(build_extract(members).write(folder / "extract"), folder, config, upto="rules", engine=engine)
+        extract = build_extract(members).write(folder / "extract")
+        if engine == "duckdb":
+            run = run_audit(extract, folder, config, upto="rules")
+        else:  # validated on DuckDB, the timeline and rules on Spark (validation's parity is the sample's test)
+            run = None
+            for stages, on in ((("ingest", "validate"), "duckdb"), (("timeline", "rules"), "spark")):
+                resources = default_resources(str(extract), str(folder / "out"), str(config), engine=on)
+                result = dg.materialize(ALL_ASSETS, selection=dg.AssetSelection.groups(*stages), resources=resources,
+                                        raise_on_error=False, instance=dg.DagsterInstance.ephemeral())
+                run = AuditRun(result=result, database=Path(resources["duckdb"].path), output=folder / "out")
+                assert run.failure() is None, run.failure()
         assert run.failure() is None, run.failure()
         outcomes[engine] = run.query("select * from rules.case_outcomes order by all")
     assert len(outcomes["duckdb"]) > 1000
