@@ -86,6 +86,7 @@ class SparkConnection:
 
     def unregister(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)
+        _MADE_BY_RUN.pop(name, None)
 
     def table_exists(self, table: str) -> bool:
         return self._bring(exp.to_table(table))
@@ -125,7 +126,7 @@ class SparkConnection:
     def _bring(self, table: exp.Table) -> bool:
         """Whether `schema.table` is on Spark for this run, bringing it from DuckDB if it is there."""
         name = view_name(table)
-        if _MADE_BY_RUN.get(name) == self.run_id and self.spark.catalog.tableExists(name):
+        if _MADE_BY_RUN.get(name) == self.run_id:  # kept by this run and not dropped since (no catalog call)
             return True
         found = self.database.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
                                       [table.db, table.name]).fetchall()[0][0]
@@ -164,6 +165,7 @@ class SparkConnection:
         elif isinstance(tree, exp.Drop):
             for table in tree.args.get("tables") or [tree.this]:
                 self.spark.catalog.dropTempView(view_name(table))
+                _MADE_BY_RUN.pop(view_name(table), None)
                 self._changed(table, DROPPED)
         elif isinstance(tree, exp.Describe):
             self._bring(tree.this)
