@@ -12,7 +12,6 @@ import json
 import logging
 from dataclasses import dataclass, field
 
-import duckdb
 import pandas as pd
 
 from pipelines.engines import on_spark
