@@ -36,12 +36,15 @@ def replace_partition(con, table: str, relative_sql: str, quarter: str) -> int:
     if not table_exists(con, table):
         con.execute(f"create table {table} as select * from ({text})", {"quarter": quarter})
     else:
-        # The kept quarters' columns by name, as the file now gives them (in the subset Spark also runs:
-        # a column the file added since fails here rather than shifting the others)
+        # The kept quarters matched to the file's columns by name (`union all by name` in the subset Spark
+        # also runs): a column the file added since is NULL in the quarters made before it
         con.execute(f"create or replace temp table quarter_rows as select * from ({text})", {"quarter": quarter})
-        columns = ", ".join(f'"{row[0]}"' for row in con.execute("describe quarter_rows").fetchall())
+        new = [row[0] for row in con.execute("describe quarter_rows").fetchall()]
+        kept = {row[0] for row in con.execute(f"describe {table}").fetchall()}
+        columns = ", ".join(f'"{c}"' for c in new)
+        kept_columns = ", ".join(f'"{c}"' if c in kept else f'null as "{c}"' for c in new)
         con.execute(f"""create or replace table {table} as
-            select {columns} from {table} where period <> $quarter union all select {columns} from quarter_rows""",
+            select {kept_columns} from {table} where period <> $quarter union all select {columns} from quarter_rows""",
                     {"quarter": quarter})
         con.execute("drop table quarter_rows")
     return con.execute(f"select count(*) from {table} where period = ?", [quarter]).fetchone()[0]

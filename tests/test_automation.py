@@ -173,3 +173,22 @@ def test_a_backfill_of_several_quarters_is_one_run(tmp_path):
         assert {r["patient_id"] for r in csv.DictReader(handle)} == {"P2"}
     metadata = result.asset_materializations_for_node("quarter_measures")
     assert {m.partition for m in metadata} == {"2024-01-01", "2024-04-01"}
+
+
+def test_a_quarter_replaced_keeps_the_others_matched_by_column_name(tmp_path):
+    """The partitioned tables keep earlier quarters when one is replaced; a column the SQL file gained
+    since (here: one the earlier quarters' table lacks) is NULL in them, never shifted onto another."""
+    from pipelines.partitions import replace_partition
+    con = duckdb.connect(str(tmp_path / "audit.duckdb"))
+    con.execute("create schema rules")
+    con.execute("create table rules.catalogue as select '1.3.1' as rule_id, 1 as rule_order")
+    con.execute("""create table rules.case_outcomes as select * from (values
+        ('1.3.1', 'P1', 'u1', '2025Q1', 'adherent'), ('1.3.1', 'P2', 'u2', '2025Q2', 'non_adherent'))
+        t(rule_id, patient_id, unit_id, period, outcome)""")
+    for quarter in ("2025Q1", "2025Q2"):
+        assert replace_partition(con, "rules.quarter_case_outcomes", "outcomes/quarter_case_outcomes.sql", quarter) == 1
+    con.execute("alter table rules.quarter_case_outcomes drop column outcome")  # made before `outcome` existed
+    con.execute("update rules.case_outcomes set outcome = 'excluded' where period = '2025Q2'")
+    assert replace_partition(con, "rules.quarter_case_outcomes", "outcomes/quarter_case_outcomes.sql", "2025Q2") == 1
+    assert con.execute("select patient_id, period, outcome from rules.quarter_case_outcomes order by period").fetchall() == [
+        ("P1", "2025Q1", None), ("P2", "2025Q2", "excluded")]
